@@ -1,0 +1,120 @@
+package io.zerokt.engine.internal.connection
+
+import io.zerokt.MonitorEvent
+import io.zerokt.MonitorEventType
+import io.zerokt.ProtocolError
+import io.zerokt.ZmqError
+import io.zerokt.ZmqException
+import io.zerokt.Frame
+import io.zerokt.engine.internal.socket.Peer
+import io.zerokt.engine.internal.socket.RealSocket
+
+/**
+ * `inproc://` endpoints of one context: no codec and no copy; the two sockets share a pair of pipes crosswise.
+ *
+ * A connect before the bind is allowed (as in libzmq 4.x): the connecting side's peer is made at once (so it can
+ * queue messages) and linked when the name is bound. Each pipe holds the sender's SNDHWM plus the receiver's
+ * RCVHWM messages, as libzmq sums them.
+ */
+internal class InprocBinder : Binder {
+    private class Pending(val socket: RealSocket, val peer: Peer, val routingId: ByteArray?)
+
+    private val bound = HashMap<String, RealSocket>()
+    private val pending = HashMap<String, MutableList<Pending>>()
+
+    override suspend fun bind(socket: RealSocket, endpoint: Endpoint): EndpointHandle {
+        val name = endpoint.address
+        val waiting = synchronized(this) {
+            if (bound.containsKey(name)) throw ZmqException(ZmqError.EADDRINUSE, "$endpoint is already bound")
+            bound[name] = socket
+            pending.remove(name).orEmpty()
+        }
+        for (p in waiting) link(p.socket, socket, endpoint.text, p.peer, p.routingId)
+        return object : EndpointHandle {
+            override val requested = endpoint.text
+            override val resolved = endpoint.text
+            override val isBind = true
+
+            override fun stopAccepting() {
+                synchronized(this@InprocBinder) { if (bound[name] === socket) bound.remove(name) }
+            }
+
+            override fun close() = stopAccepting()
+        }
+    }
+
+    override suspend fun connect(socket: RealSocket, endpoint: Endpoint): EndpointHandle {
+        val name = endpoint.address
+        val routingId = socket.options.connectRoutingId
+        socket.options.connectRoutingId = null
+        val o = socket.options
+        val peer = Peer(endpoint.text, Peer.pipe(sum(o.sendHwm, DEFAULT_HWM), o.conflate), Peer.pipe(sum(o.receiveHwm, DEFAULT_HWM), o.conflate), isConnectSide = true)
+        val binder = synchronized(this) {
+            bound[name] ?: run {
+                pending.getOrPut(name) { ArrayList() }.add(Pending(socket, peer, routingId))
+                null
+            }
+        }
+        if (binder != null) {
+            link(socket, binder, endpoint.text, peer, routingId)
+        } else if (!socket.attachesOnHandshake) {
+            peer.owner = socket
+            socket.attach(peer)
+        }
+        return object : EndpointHandle {
+            override val requested = endpoint.text
+            override val resolved = endpoint.text
+            override val isBind = false
+
+            override fun stopAccepting() = Unit
+
+            override fun close() {
+                synchronized(this@InprocBinder) { pending[name]?.removeIf { it.peer === peer } }
+                socket.detach(peer)
+            }
+        }
+    }
+
+    private fun link(connector: RealSocket, binder: RealSocket, endpoint: String, connectorPeer: Peer, routingId: ByteArray?) {
+        if (!connector.type.isCompatibleWith(binder.type)) {
+            val why = "socket type ${connector.type} cannot talk to ${binder.type}"
+            for (s in listOf(connector, binder)) {
+                s.emit(MonitorEvent(MonitorEventType.HANDSHAKE_FAILED_PROTOCOL, endpoint, ProtocolError.ZMTP_INVALID_METADATA.code.toLong(), ProtocolError.ZMTP_INVALID_METADATA, why, endpoint))
+            }
+            connector.detach(connectorPeer)
+            return
+        }
+        // The binder's side shares the connector's pipes crosswise.
+        val binderPeer = Peer(endpoint, out = connectorPeer.incoming, incoming = connectorPeer.out, isConnectSide = false)
+        connectorPeer.counterpart = binderPeer
+        binderPeer.counterpart = connectorPeer
+        connectorPeer.owner = connector
+        binderPeer.owner = binder
+        connectorPeer.peerType = binder.type
+        binderPeer.peerType = connector.type
+        connectorPeer.remoteAddress = endpoint
+        binderPeer.remoteAddress = endpoint
+        connectorPeer.routingId = idOf(routingId ?: binder.options.routingId)
+        binderPeer.routingId = idOf(connector.options.routingId)
+        connectorPeer.isConnected = true
+        binderPeer.isConnected = true
+        if (!binder.attach(binderPeer)) {
+            connector.detach(connectorPeer)
+            return
+        }
+        val alreadyAttached = connector.peers.any { it === connectorPeer }
+        if (!alreadyAttached && !connector.attach(connectorPeer)) {
+            binder.detach(binderPeer)
+            return
+        }
+        for (s in listOf(connector, binder)) s.emit(MonitorEvent(MonitorEventType.HANDSHAKE_SUCCEEDED, endpoint, remoteAddress = endpoint))
+    }
+
+    private fun idOf(bytes: ByteArray?): Frame = if (bytes == null || bytes.isEmpty()) Frame.EMPTY else Frame.of(bytes)
+
+    private fun sum(a: Int, b: Int): Int = if (a <= 0 || b <= 0) 0 else a + b
+
+    private companion object {
+        const val DEFAULT_HWM = 1000
+    }
+}

@@ -1,0 +1,310 @@
+package io.zerokt.engine.internal.connection
+
+import io.zerokt.Frame
+import io.zerokt.Message
+import io.zerokt.MonitorEvent
+import io.zerokt.MonitorEventType
+import io.zerokt.ProtocolError
+import io.zerokt.engine.internal.socket.Peer
+import io.zerokt.engine.internal.socket.RealSocket
+import io.zerokt.engine.internal.socket.SocketBehaviour
+import io.zerokt.engine.internal.zmtp.NullMechanismFactory
+import io.zerokt.engine.internal.zmtp.OutputBuffer
+import io.zerokt.engine.internal.zmtp.ZmtpConfig
+import io.zerokt.engine.internal.zmtp.ZmtpConnection
+import io.zerokt.engine.internal.zmtp.ZmtpEvent
+import io.zerokt.engine.spi.ByteStream
+import io.zerokt.engine.spi.ZeroKtInternalApi
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.channels.ClosedSendChannelException
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.selects.onTimeout
+import kotlinx.coroutines.selects.select
+import kotlinx.coroutines.withTimeoutOrNull
+import java.io.IOException
+
+/**
+ * Drives one `tcp`/`ipc` connection: the sans-I/O ZMTP codec over a [ByteStream] (quinn's `ConnectionDriver`).
+ *
+ * The reader reads big chunks and decodes every frame in them; the writer drains the peer's outgoing pipe into
+ * one buffer of up to [BATCH_BYTES] and writes it at once; a timer serves heartbeats. The connection's peer is
+ * attached to the socket when the handshake succeeds (or, for a connect-side [persistentPeer], served again).
+ */
+@OptIn(ZeroKtInternalApi::class)
+internal class StreamConnection(
+    private val socket: RealSocket,
+    private val stream: ByteStream,
+    /** The endpoint for monitor events: the listener's resolved endpoint, or the connected one. */
+    private val endpoint: String,
+    /** A connect-side peer that outlives its connections, or null to make a peer per connection. */
+    private val persistentPeer: Peer?,
+    /** For a ROUTER's connect: the routing id to give the peer (CONNECT_ROUTING_ID). */
+    private val assignedRoutingId: ByteArray?,
+) {
+    private val codec: ZmtpConnection
+    private val out = OutputBuffer(BATCH_BYTES + 1024)
+    private val readBuffer = ByteArray(READ_BYTES)
+    private val kick = Channel<Unit>(Channel.CONFLATED)
+    private val timerKick = Channel<Unit>(Channel.CONFLATED)
+    private var failure: ZmtpEvent.Failed? = null
+    private var closeReason: String? = null
+
+    init {
+        val o = socket.options
+        codec = ZmtpConnection(
+            ZmtpConfig(
+                socketType = socket.type,
+                routingId = o.routingId,
+                asServer = false,
+                mechanism = NullMechanismFactory,
+                maxMessageSize = o.maxMessageSize,
+                heartbeatIvlMillis = o.heartbeatIvl,
+                heartbeatTtlMillis = o.heartbeatTtl,
+                heartbeatTimeoutMillis = o.heartbeatTimeout,
+                handshakeIvlMillis = o.handshakeIvl,
+            ),
+        )
+    }
+
+    /** Runs the connection to its end; returns true when its handshake succeeded. Never throws but for cancellation. */
+    suspend fun run(): Boolean {
+        var peer: Peer? = null
+        try {
+            synchronized(codec) { codec.start(now()) }
+            flushProtocolOutput()
+            peer = handshake()
+            if (peer != null) serve(peer)
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: IOException) {
+            closeReason = e.message ?: e.javaClass.simpleName
+        } catch (e: ClosedSendChannelException) {
+            closeReason = "the socket let go of this peer"
+        } finally {
+            stream.close()
+            if (failure == null) {
+                failure = synchronized(codec) { generateSequence { codec.pollEvent() }.filterIsInstance<ZmtpEvent.Failed>().firstOrNull() }
+            }
+            if (peer != null) {
+                peer.isConnected = false
+                if (peer !== persistentPeer) socket.detach(peer)
+            }
+            report(peer != null)
+        }
+        return peer != null
+    }
+
+    private fun report(handshaken: Boolean) {
+        val f = failure
+        val remote = stream.remoteAddress
+        if (!handshaken) {
+            val event = if (f != null) {
+                MonitorEvent(MonitorEventType.HANDSHAKE_FAILED_PROTOCOL, endpoint, f.error.code.toLong(), f.error, f.reason, remote)
+            } else {
+                MonitorEvent(MonitorEventType.HANDSHAKE_FAILED_NO_DETAIL, endpoint, 0, null, closeReason ?: "connection closed during the handshake", remote)
+            }
+            socket.emit(event)
+        }
+        socket.emit(
+            MonitorEvent(MonitorEventType.DISCONNECTED, endpoint, 0, f?.error, f?.reason ?: closeReason ?: "closed", remote),
+        )
+        if (f != null) RealSocket.log.info("{}: dropped {} ({}): {}", socket, remote, f.error, f.reason)
+    }
+
+    /** Reads until the handshake succeeds (returns the attached peer) or fails (returns null). */
+    private suspend fun handshake(): Peer? {
+        while (true) {
+            while (true) {
+                val event = synchronized(codec) { codec.pollEvent() } ?: break
+                when (event) {
+                    is ZmtpEvent.HandshakeSucceeded -> {
+                        flushProtocolOutput()
+                        return attach(event)
+                    }
+                    is ZmtpEvent.Failed -> {
+                        failure = event
+                        flushProtocolOutput()
+                        return null
+                    }
+                    else -> error("codec produced $event before the handshake")
+                }
+            }
+            flushProtocolOutput()
+            val deadline = synchronized(codec) { codec.pollTimeout() }
+            val n = if (deadline == null) {
+                stream.read(readBuffer, 0, readBuffer.size)
+            } else {
+                withTimeoutOrNull((deadline - now()).coerceAtLeast(1)) { stream.read(readBuffer, 0, readBuffer.size) } ?: TIMED_OUT
+            }
+            when {
+                n == TIMED_OUT -> synchronized(codec) { codec.handleTimeout(now()) }
+                n < 0 -> {
+                    closeReason = "the peer closed the connection during the handshake"
+                    return null
+                }
+                else -> synchronized(codec) { codec.receive(readBuffer, 0, n, now()) }
+            }
+        }
+    }
+
+    private fun attach(event: ZmtpEvent.HandshakeSucceeded): Peer? {
+        val o = socket.options
+        val peer = persistentPeer ?: Peer(
+            endpoint,
+            Peer.pipe(o.sendHwm, o.conflate),
+            Peer.pipe(o.receiveHwm, o.conflate),
+            isConnectSide = assignedRoutingId != null,
+        )
+        peer.owner = socket
+        peer.peerType = event.peerSocketType
+        peer.peerMinorVersion = event.peerMinorVersion
+        peer.remoteAddress = stream.remoteAddress
+        peer.onDetach = { stream.close() }
+        if (peer !== persistentPeer) {
+            val id = assignedRoutingId?.takeIf { it.isNotEmpty() } ?: event.peerRoutingId?.takeIf { it.isNotEmpty() }
+            peer.routingId = if (id != null) Frame.of(id) else Frame.EMPTY
+            if (!socket.attach(peer)) {
+                closeReason = "refused by the ${socket.type} socket (a PAIR already has its peer, or a ROUTER already has this routing id)"
+                return null
+            }
+        }
+        peer.isConnected = true
+        socket.emit(MonitorEvent(MonitorEventType.HANDSHAKE_SUCCEEDED, endpoint, 0, remoteAddress = stream.remoteAddress))
+        return peer
+    }
+
+    private suspend fun serve(peer: Peer) = coroutineScope {
+        val writer = launch { writeLoop(peer) }
+        val timer = launch { timerLoop() }
+        try {
+            readLoop(peer)
+        } finally {
+            writer.cancel()
+            timer.cancel()
+        }
+    }
+
+    private suspend fun readLoop(peer: Peer) {
+        while (true) {
+            while (true) {
+                val event = synchronized(codec) { codec.pollEvent() } ?: break
+                when (event) {
+                    is ZmtpEvent.MessageReceived -> socket.deliver(peer, event.message)
+                    is ZmtpEvent.Subscribe -> socket.deliverSubscription(peer, event.topic, true)
+                    is ZmtpEvent.Cancel -> socket.deliverSubscription(peer, event.topic, false)
+                    is ZmtpEvent.Failed -> {
+                        // After the handshake a broken peer is just dropped (no ERROR command, as libzmq).
+                        failure = event
+                        return
+                    }
+                    is ZmtpEvent.HandshakeSucceeded -> Unit
+                }
+            }
+            if (synchronized(codec) { codec.hasPendingOutput() }) kick.trySend(Unit)
+            timerKick.trySend(Unit)
+            val n = stream.read(readBuffer, 0, readBuffer.size)
+            if (n < 0) {
+                closeReason = "the peer closed the connection"
+                return
+            }
+            synchronized(codec) { codec.receive(readBuffer, 0, n, now()) }
+        }
+    }
+
+    private suspend fun writeLoop(peer: Peer) {
+        val greeting = socket.greetingMessages(peer)
+        if (greeting.isNotEmpty()) {
+            synchronized(codec) { greeting.forEach { encode(it) } }
+            writeOut()
+        }
+        val pipe = peer.out
+        while (true) {
+            var first: Message? = pipe.tryReceive().getOrNull()
+            if (first == null) {
+                if (pipe.isClosedForReceive) break
+                first = select {
+                    pipe.onReceiveCatching { it.getOrNull() ?: CLOSED }
+                    kick.onReceive { null }
+                }
+                if (first === CLOSED) break
+            }
+            synchronized(codec) {
+                codec.drainOutput(out)
+                if (first != null) encode(first)
+                while (out.size < BATCH_BYTES) {
+                    val next = pipe.tryReceive().getOrNull() ?: break
+                    encode(next)
+                }
+            }
+            writeOut()
+        }
+        // The socket closed this pipe (close with linger, or disconnect) and everything queued is written: done.
+        synchronized(codec) { codec.drainOutput(out) }
+        writeOut()
+        peer.isConnected = false
+        stream.close()
+    }
+
+    private fun encode(message: Message) {
+        if (socket.sendsSubscriptions && SocketBehaviour.isSubscriptionMessage(message)) {
+            val bytes = message.first().toByteArray()
+            codec.encodeSubscription(bytes.copyOfRange(1, bytes.size), bytes[0] == 1.toByte(), out)
+        } else {
+            codec.encodeMessage(message, out)
+        }
+    }
+
+    private suspend fun timerLoop() {
+        while (true) {
+            val deadline = synchronized(codec) { codec.pollTimeout() }
+            if (deadline == null) {
+                timerKick.receive()
+                continue
+            }
+            val wait = deadline - now()
+            if (wait > 0) {
+                select<Unit> {
+                    timerKick.onReceive {}
+                    onTimeout(wait) {}
+                }
+            }
+            val due = synchronized(codec) {
+                if (now() >= deadline) codec.handleTimeout(now())
+                codec.hasPendingOutput() || codec.isFailed
+            }
+            if (due) kick.trySend(Unit)
+            if (synchronized(codec) { codec.isFailed }) {
+                // Closing the stream ends the reader's read; run() then picks the Failed event up.
+                stream.close()
+                return
+            }
+        }
+    }
+
+    private suspend fun flushProtocolOutput() {
+        synchronized(codec) { codec.drainOutput(out) }
+        writeOut()
+    }
+
+    private suspend fun writeOut() {
+        if (out.size == 0) return
+        stream.write(out.array, 0, out.size)
+        out.clear()
+    }
+
+    private fun now(): Long = System.nanoTime() / 1_000_000
+
+    companion object {
+        /** Bytes gathered before one write (libzmq batches 8 KiB; larger batches win for small messages here). */
+        const val BATCH_BYTES = 64 * 1024
+
+        /** Bytes asked for in one read. */
+        const val READ_BYTES = 64 * 1024
+
+        private const val TIMED_OUT = -2
+
+        private val CLOSED = Message("closed-marker")
+    }
+}

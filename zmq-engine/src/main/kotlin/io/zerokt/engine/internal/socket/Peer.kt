@@ -1,0 +1,66 @@
+package io.zerokt.engine.internal.socket
+
+import io.zerokt.Frame
+import io.zerokt.Message
+import io.zerokt.SocketType
+import io.zerokt.engine.internal.pattern.SubscriptionTrie
+import kotlinx.coroutines.channels.Channel
+
+/**
+ * One peer of a socket: the pair of pipes between the socket and one connection (libzmq's `pipe_t` pair).
+ *
+ * [out] carries messages from the socket to the peer, bounded by SNDHWM; [incoming] carries messages from the
+ * peer to the socket, bounded by RCVHWM. For `tcp`/`ipc` the other ends are the connection's writer and reader;
+ * for `inproc` two peers share their pipes crosswise. The writer of a pipe is the one that closes it.
+ */
+internal class Peer(
+    /** The endpoint this peer belongs to, as the user bound or connected it. */
+    val endpoint: String,
+    /** Socket → peer. */
+    val out: Channel<Message>,
+    /** Peer → socket. */
+    val incoming: Channel<Message>,
+    /** True when this peer was made by `connect` (and so outlives its connections). */
+    val isConnectSide: Boolean,
+) {
+    /** The peer's routing id as a ROUTER sees it (from the handshake's Identity, or generated). */
+    @Volatile var routingId: Frame = Frame.EMPTY
+
+    /** The peer's socket type, once known. */
+    @Volatile var peerType: SocketType? = null
+
+    /** The peer's address (`tcp://1.2.3.4:5`), once connected. */
+    @Volatile var remoteAddress: String? = null
+
+    /** The ZMTP minor version of the current connection: 0 for a 3.0 peer (subscriptions go as messages). */
+    @Volatile var peerMinorVersion: Int = 1
+
+    /** What this peer subscribed to (for PUB/XPUB sockets). Guarded by the socket's subscription lock. */
+    val subscriptions = SubscriptionTrie()
+
+    /** The socket this peer is attached to. */
+    @Volatile var owner: RealSocket? = null
+
+    /** Messages a new connection sends before anything queued (a SUB's subscriptions), set when attached. */
+    @Volatile var greeting: List<Message> = emptyList()
+
+    /** For `inproc`, the peer object on the other socket; a detach on one side detaches the other. */
+    @Volatile var counterpart: Peer? = null
+
+    /** Called by the socket when this peer is detached (closes the connection that serves it, if any). */
+    @Volatile var onDetach: (() -> Unit)? = null
+
+    /** True while a live connection (or an inproc link) serves this peer. */
+    @Volatile var isConnected: Boolean = false
+
+    override fun toString(): String = "Peer($endpoint, ${remoteAddress ?: "unconnected"})"
+
+    companion object {
+        /** A pipe with room for [hwm] messages (0 = unbounded), or only the newest one when [conflate]. */
+        fun pipe(hwm: Int, conflate: Boolean): Channel<Message> = when {
+            conflate -> Channel(Channel.CONFLATED)
+            hwm <= 0 -> Channel(Channel.UNLIMITED)
+            else -> Channel(hwm)
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package io.zerokt.engine.internal.socket
+
+import io.zerokt.*
+import io.zerokt.engine.internal.RealContext
+import io.zerokt.engine.internal.connection.Endpoint
+import io.zerokt.engine.internal.connection.EndpointHandle
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.channels.BufferOverflow
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.consumeAsFlow
+import kotlinx.coroutines.flow.onCompletion
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeoutOrNull
+import org.slf4j.LoggerFactory
+import java.util.concurrent.CopyOnWriteArrayList
+
+/**
+ * The engine's socket: options, endpoints, the set of attached peers, monitor, and close; the type's rules live
+ * in its [SocketBehaviour].
+ *
+ * The hot path does not go through any mailbox: [send] and [receive] go straight to the behaviour, which moves
+ * messages in and out of the peers' pipes with non-suspending fast paths and a `select` slow path. Control
+ * changes (peers attached and detached) swap copy-on-write arrays under [lock] and complete [peersChanged] so
+ * that a waiting sender or receiver looks again.
+ */
+internal class RealSocket(val context: RealContext, override val type: SocketType) : Socket {
+    val options = Options(type)
+    val job: Job = SupervisorJob(context.job)
+    val scope = CoroutineScope(job + context.dispatcher + CoroutineName("zkt-$type"))
+    private val behaviour: SocketBehaviour = SocketBehaviour.create(type, this)
+    private val sendMutex = Mutex()
+    private val receiveMutex = Mutex()
+    val lock = Any()
+
+    /** Peers that may be sent to. */
+    @Volatile var peers: Array<Peer> = emptyArray()
+        private set
+
+    /** Peers whose incoming pipe may still hold messages (attached, or detached and not yet drained). */
+    @Volatile var readable: Array<Peer> = emptyArray()
+        private set
+
+    /** Completed (and replaced) whenever [peers] or [readable] change. */
+    @Volatile var peersChanged = CompletableDeferred<Unit>()
+        private set
+
+    @Volatile var isClosed = false
+        private set
+
+    /** Completed when the socket closes: wakes every waiting call. */
+    val closeSignal = CompletableDeferred<Unit>()
+
+    private val monitors = CopyOnWriteArrayList<Channel<MonitorEvent>>()
+    private val endpoints = LinkedHashMap<String, EndpointHandle>()
+
+    /** Runs from [close] until the socket is gone (the context's close waits for it). */
+    @Volatile var lingerJob: Job? = null
+        private set
+
+    @Volatile override var lastEndpoint: String? = null
+        private set
+
+    // --- messages -----------------------------------------------------------------------------------------------
+
+    override suspend fun send(message: Message) {
+        checkOpen()
+        sendMutex.withLock { behaviour.send(message, options.sendTimeout) }
+    }
+
+    override fun trySend(message: Message): Boolean {
+        checkOpen()
+        if (!sendMutex.tryLock()) return false
+        try {
+            return behaviour.trySend(message)
+        } finally {
+            sendMutex.unlock()
+        }
+    }
+
+    override suspend fun receive(): Message {
+        checkOpen()
+        return receiveMutex.withLock { behaviour.receive(options.receiveTimeout) }
+    }
+
+    override fun tryReceive(): Message? {
+        checkOpen()
+        if (!receiveMutex.tryLock()) return null
+        try {
+            return behaviour.tryReceive()
+        } finally {
+            receiveMutex.unlock()
+        }
+    }
+
+    // --- endpoints ----------------------------------------------------------------------------------------------
+
+    override suspend fun bind(endpoint: String) {
+        checkOpen()
+        val parsed = Endpoint.parse(endpoint)
+        val handle = try {
+            context.binder(parsed).bind(this, parsed)
+        } catch (e: ZmqException) {
+            emit(MonitorEvent(MonitorEventType.BIND_FAILED, endpoint, e.errorCode.toLong(), reason = e.message))
+            throw e
+        }
+        synchronized(lock) { endpoints[handle.resolved] = handle }
+        lastEndpoint = handle.resolved
+        emit(MonitorEvent(MonitorEventType.LISTENING, handle.resolved))
+    }
+
+    override suspend fun unbind(endpoint: String) {
+        checkOpen()
+        val handle = synchronized(lock) { endpoints.remove(endpoint) ?: endpoints.entries.firstOrNull { it.value.requested == endpoint && it.value.isBind }?.let { endpoints.remove(it.key) } }
+            ?: throw ZmqException(ZmqError.ENOENT, "not bound to $endpoint")
+        if (!handle.isBind) {
+            synchronized(lock) { endpoints[handle.resolved] = handle }
+            throw ZmqException(ZmqError.ENOENT, "not bound to $endpoint (it is connected)")
+        }
+        handle.close()
+    }
+
+    override suspend fun connect(endpoint: String) {
+        checkOpen()
+        val parsed = Endpoint.parse(endpoint)
+        val handle = context.binder(parsed).connect(this, parsed)
+        synchronized(lock) { endpoints[endpoint] = handle }
+    }
+
+    override suspend fun disconnect(endpoint: String) {
+        checkOpen()
+        val handle = synchronized(lock) {
+            val h = endpoints[endpoint]
+            if (h != null && !h.isBind) endpoints.remove(endpoint) else null
+        } ?: throw ZmqException(ZmqError.ENOENT, "not connected to $endpoint")
+        handle.close()
+    }
+
+    // --- peers (called by transports and connections) -----------------------------------------------------------
+
+    /** Makes [peer] eligible for sending and receiving; returns false when the type refuses it (then it is not attached). */
+    fun attach(peer: Peer): Boolean {
+        synchronized(lock) {
+            if (isClosed) return false
+            if (!behaviour.onAttach(peer)) return false
+            peers = peers + peer
+            if (peer !in readable) readable = readable + peer
+            signalPeersChanged()
+        }
+        behaviour.afterAttach(peer)
+        return true
+    }
+
+    /**
+     * Removes [peer] from sending; its incoming pipe stays readable until drained. Closes its outgoing pipe
+     * (messages not yet written are dropped, as libzmq drops a dead pipe's queue) and its incoming pipe for writing.
+     */
+    fun detach(peer: Peer) {
+        synchronized(lock) {
+            if (peer !in peers) return
+            peers = peers.filter { it !== peer }.toTypedArray()
+            behaviour.onDetach(peer)
+            signalPeersChanged()
+        }
+        peer.out.close()
+        peer.incoming.close()
+        peer.onDetach?.invoke()
+        peer.counterpart?.let { other -> other.owner?.detach(other) }
+    }
+
+    /** Forgets a detached peer whose incoming pipe is drained and closed. */
+    fun dropReadable(peer: Peer) {
+        synchronized(lock) {
+            if (peer in readable) {
+                readable = readable.filter { it !== peer }.toTypedArray()
+                signalPeersChanged()
+            }
+        }
+    }
+
+    private fun signalPeersChanged() {
+        val old = peersChanged
+        peersChanged = CompletableDeferred()
+        old.complete(Unit)
+    }
+
+    /** Where a connection hands a message from its peer: the type decides (queue it, or read a subscription from it). */
+    suspend fun deliver(peer: Peer, message: Message) = behaviour.onPeerMessage(peer, message)
+
+    /** Where a connection hands a SUBSCRIBE or CANCEL command from its peer. */
+    fun deliverSubscription(peer: Peer, topic: ByteArray, subscribe: Boolean) = behaviour.onPeerSubscription(peer, topic, subscribe)
+
+    /** Messages a fresh connection must send first (a SUB's subscriptions). */
+    fun greetingMessages(peer: Peer): List<Message> = behaviour.greetingMessages(peer)
+
+    /** True when messages from the socket to peers of this type are subscriptions to be encoded as commands. */
+    val sendsSubscriptions: Boolean get() = type == SocketType.SUB || type == SocketType.XSUB
+
+    /** True when this type attaches connect-side peers only once their handshake is done. */
+    val attachesOnHandshake: Boolean
+        get() = options.immediate || type == SocketType.ROUTER || type == SocketType.SUB || type == SocketType.XSUB ||
+            type == SocketType.PUB || type == SocketType.XPUB
+
+    // --- options ------------------------------------------------------------------------------------------------
+
+    override fun setOption(option: Int, value: Int) {
+        checkOpen()
+        if (option == ZMQ_SUBSCRIBE || option == ZMQ_UNSUBSCRIBE) throw ZmqException(ZmqError.EINVAL, "option $option takes a byte array")
+        if (!options.setInt(option, value)) throw ZmqException(ZmqError.EINVAL, "socket option $option is not an integer option")
+    }
+
+    override fun setOption(option: Int, value: Long) {
+        checkOpen()
+        if (option == ZMQ_MAXMSGSIZE) {
+            if (value < -1) throw ZmqException(ZmqError.EINVAL, "ZMQ_MAXMSGSIZE must be >= -1, was $value")
+            options.maxMessageSize = value
+        } else if (option == ZMQ_AFFINITY) {
+            options.affinity = value
+        } else if (value in Int.MIN_VALUE..Int.MAX_VALUE) {
+            setOption(option, value.toInt())
+        } else {
+            throw ZmqException(ZmqError.EINVAL, "socket option $option: value $value out of range")
+        }
+    }
+
+    override fun setOption(option: Int, value: ByteArray) {
+        checkOpen()
+        when (option) {
+            ZMQ_SUBSCRIBE, ZMQ_UNSUBSCRIBE -> behaviour.setSubscription(value.copyOf(), option == ZMQ_SUBSCRIBE)
+            else -> if (!options.setBytes(option, value)) {
+                if (value.size == 4 || value.size == 8) {
+                    // libzmq takes integer options as native-endian binary values; accept that form too.
+                    val buf = java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.nativeOrder())
+                    if (value.size == 4) setOption(option, buf.int) else setOption(option, buf.long)
+                } else {
+                    throw ZmqException(ZmqError.EINVAL, "socket option $option is not a binary option")
+                }
+            }
+        }
+    }
+
+    override fun getOption(option: Int): Any? {
+        checkOpen()
+        return when (option) {
+            ZMQ_LAST_ENDPOINT -> lastEndpoint ?: ""
+            ZMQ_EVENTS -> (if (behaviour.canReceiveNow()) ZMQ_POLLIN else 0) or (if (behaviour.canSendNow()) ZMQ_POLLOUT else 0)
+            else -> options.get(option)
+        }
+    }
+
+    // --- monitor ------------------------------------------------------------------------------------------------
+
+    override fun monitor(): Flow<MonitorEvent> {
+        val channel = Channel<MonitorEvent>(10_000, BufferOverflow.DROP_OLDEST)
+        monitors.add(channel)
+        if (isClosed) channel.close()
+        return channel.consumeAsFlow().onCompletion { monitors.remove(channel) }
+    }
+
+    /** Reports [event] to every monitor. */
+    fun emit(event: MonitorEvent) {
+        for (m in monitors) m.trySend(event)
+    }
+
+    // --- close --------------------------------------------------------------------------------------------------
+
+    fun checkOpen() {
+        if (isClosed) throw closedException()
+    }
+
+    fun closedException(): ZmqException =
+        if (context.isClosed) ZmqException(ZmqError.ETERM, "the context was closed") else ZmqException(ZmqError.ENOTSOCK, "the socket was closed")
+
+    override fun close() {
+        val handles: List<EndpointHandle>
+        synchronized(lock) {
+            if (isClosed) return
+            isClosed = true
+            handles = endpoints.values.toList()
+            endpoints.clear()
+        }
+        closeSignal.complete(Unit)
+        handles.filter { it.isBind }.forEach { it.stopAccepting() }
+        val lingering = peers.toList()
+        // Closing each outgoing pipe lets its writer send what is queued and then end the connection.
+        lingering.forEach { it.out.close() }
+        lingering.forEach { p -> p.counterpart?.let { other -> other.owner?.detach(other) } }
+        context.socketClosing(this)
+        launchLinger(handles, lingering)
+    }
+
+    private fun launchLinger(handles: List<EndpointHandle>, lingering: List<Peer>) {
+        lingerJob = context.scope.launch {
+            val linger = options.linger
+            if (linger != 0) {
+                val wait: suspend () -> Unit = {
+                    while (lingering.any { it.isConnected && it.counterpart == null }) {
+                        kotlinx.coroutines.delay(5)
+                    }
+                }
+                if (linger < 0) wait() else withTimeoutOrNull(linger.toLong()) { wait() }
+            }
+            handles.forEach { it.close() }
+            for (m in monitors) {
+                m.trySend(MonitorEvent(MonitorEventType.MONITOR_STOPPED, ""))
+                m.close()
+            }
+            job.cancel()
+            job.join()
+            context.socketClosed(this@RealSocket)
+        }
+    }
+
+    override fun toString(): String = "Socket($type)"
+
+    companion object {
+        val log = LoggerFactory.getLogger("io.zerokt.engine")
+    }
+}
+

@@ -1,0 +1,77 @@
+package io.zerokt.engine.spi
+
+/**
+ * A byte-stream transport (`tcp://`, `ipc://`): the I/O seam between the engine and an I/O library.
+ *
+ * The engine's connection driver runs the sans-I/O ZMTP codec over the [ByteStream]s a transport makes, so a
+ * new I/O backend (Ktor NIO today, io_uring in `zmq-uring`) only implements this interface. Implementations
+ * must make every suspending call cancellable and [ByteStream.close]/[StreamListener.close] idempotent.
+ */
+@ZeroKtInternalApi
+public interface StreamTransport {
+    /** The endpoint schemes this transport serves (`"tcp"`, `"ipc"`). */
+    public val schemes: Set<String>
+
+    /** Starts listening on [address] (the part after `scheme://`). Throws `java.io.IOException` (bind failures). */
+    public suspend fun listen(scheme: String, address: String, options: TransportOptions): StreamListener
+
+    /** Connects to [address]; throws `java.io.IOException` when the connection cannot be made. */
+    public suspend fun connect(scheme: String, address: String, options: TransportOptions): ByteStream
+
+    /** Releases what this transport holds (selector threads). */
+    public fun close()
+}
+
+/** Transport-level socket options, from the ZeroMQ socket's options. Values use libzmq's conventions (-1 = OS default). */
+@ZeroKtInternalApi
+public class TransportOptions(
+    /** `ZMQ_SNDBUF`; 0 or -1 = OS default. */
+    public val sendBuffer: Int = 0,
+    /** `ZMQ_RCVBUF`; 0 or -1 = OS default. */
+    public val receiveBuffer: Int = 0,
+    /** `ZMQ_BACKLOG`. */
+    public val backlog: Int = 100,
+    /** `ZMQ_TOS`. */
+    public val typeOfService: Int = 0,
+    /** `ZMQ_TCP_KEEPALIVE`: -1 default, 0 off, 1 on. */
+    public val keepAlive: Int = -1,
+    /** `ZMQ_TCP_KEEPALIVE_CNT`. */
+    public val keepAliveCount: Int = -1,
+    /** `ZMQ_TCP_KEEPALIVE_IDLE` in seconds. */
+    public val keepAliveIdle: Int = -1,
+    /** `ZMQ_TCP_KEEPALIVE_INTVL` in seconds. */
+    public val keepAliveInterval: Int = -1,
+    /** `ZMQ_CONNECT_TIMEOUT` in ms; 0 = OS default. */
+    public val connectTimeoutMillis: Int = 0,
+    /** `ZMQ_IPV6`. */
+    public val ipv6: Boolean = false,
+)
+
+/** A listening endpoint. */
+@ZeroKtInternalApi
+public interface StreamListener {
+    /** The resolved endpoint, as `ZMQ_LAST_ENDPOINT` reports it (`tcp://127.0.0.1:41234`). */
+    public val endpoint: String
+
+    /** Waits for the next connection. Throws `java.io.IOException` once closed. */
+    public suspend fun accept(): ByteStream
+
+    /** Stops listening; for ipc also removes the socket file. Idempotent. */
+    public fun close()
+}
+
+/** One connection's byte stream. Reads and writes may run concurrently with each other (one reader, one writer). */
+@ZeroKtInternalApi
+public interface ByteStream {
+    /** The peer's address as an endpoint (`tcp://1.2.3.4:5678`, `ipc://path`). */
+    public val remoteAddress: String
+
+    /** Reads at least one byte into [destination], suspending until some arrive; returns -1 at end of stream. */
+    public suspend fun read(destination: ByteArray, offset: Int, length: Int): Int
+
+    /** Writes all of the given bytes and flushes them to the kernel. */
+    public suspend fun write(source: ByteArray, offset: Int, length: Int)
+
+    /** Closes the connection. Idempotent; pending reads and writes fail. */
+    public fun close()
+}
