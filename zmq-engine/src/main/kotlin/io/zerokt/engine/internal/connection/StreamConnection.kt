@@ -142,6 +142,7 @@ internal class StreamConnection(
                 n == TIMED_OUT -> synchronized(codec) { codec.handleTimeout(now()) }
                 n < 0 -> {
                     closeReason = "the peer closed the connection during the handshake"
+                    synchronized(codec) { codec.endOfInput(now()) }
                     return null
                 }
                 else -> synchronized(codec) { codec.receive(readBuffer, 0, n, now()) }
@@ -207,6 +208,8 @@ internal class StreamConnection(
             val n = stream.read(readBuffer, 0, readBuffer.size)
             if (n < 0) {
                 closeReason = "the peer closed the connection"
+                // A stream that ends inside a frame is TRUNCATED; run() picks the Failed event up.
+                synchronized(codec) { codec.endOfInput(now()) }
                 return
             }
             synchronized(codec) { codec.receive(readBuffer, 0, n, now()) }
