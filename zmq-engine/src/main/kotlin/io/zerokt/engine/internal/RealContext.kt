@@ -72,7 +72,7 @@ internal class RealContext(override val ioThreads: Int) : Context {
             if (isClosed) return
             isClosed = true
         }
-        val all = sockets.toList()
+        val all = ArrayList(sockets) // not toList(): it reads size() then iterates, which races with socketClosed
         all.forEach { it.close() }
         runBlocking {
             for (s in all) s.lingerJob?.join()

@@ -81,6 +81,35 @@ class DealerRouterTest : FunSpec({
             }
         }
 
+        test("ROUTER_MANDATORY SHALL make a send to a peer at its high-water mark wait, then fail with EAGAIN (trySend: false)") {
+            withZmqContext { ctx ->
+                val router = ctx.open(SocketType.ROUTER) {
+                    routerMandatory = true
+                    sendHighWaterMark = 1
+                    sendTimeout = 50
+                }
+                val dealer = ctx.open(SocketType.DEALER) {
+                    routingId = "slow".encodeToByteArray()
+                    receiveHighWaterMark = 1
+                }
+                connectAndAwait(router, router.bindFresh(transport), dealer)
+                val payload = ByteArray(64 * 1024)
+                val accepted = router.fillUntilRefused(limit = 100_000) { Message.of("slow".encodeToByteArray(), "m$it".encodeToByteArray(), payload) }
+                var sent = accepted
+                var failure: ZmqException? = null
+                while (failure == null && sent < 100_000) {
+                    try {
+                        router.send(Message.of("slow".encodeToByteArray(), "m$sent".encodeToByteArray(), payload))
+                        sent++
+                    } catch (e: ZmqException) {
+                        failure = e
+                    }
+                }
+                failure?.error shouldBe ZmqError.EAGAIN
+                List(sent) { dealer.receiveWithin()[0].decodeToString() } shouldContainExactly List(sent) { "m$it" }
+            }
+        }
+
         test("without ROUTER_MANDATORY a message to an unknown routing id SHALL be dropped silently") {
             withZmqContext { ctx ->
                 val router = ctx.open(SocketType.ROUTER)

@@ -34,6 +34,20 @@ class ReqRepTest : FunSpec({
             }
         }
 
+        test("REP SHALL fair-queue requests from several REQs and send each reply back to the REQ that asked") {
+            withZmqContext { ctx ->
+                val rep = ctx.open(SocketType.REP)
+                val reqs = List(3) { ctx.open(SocketType.REQ) }
+                connectAndAwait(rep, rep.bindFresh(transport), *reqs.toTypedArray())
+                reqs.forEachIndexed { i, req -> req.sendText("client $i") }
+                repeat(3) {
+                    val q = rep.receiveWithin().decodeToString()
+                    rep.sendText("answer to $q")
+                }
+                reqs.forEachIndexed { i, req -> req.receiveWithin().decodeToString() shouldBe "answer to client $i" }
+            }
+        }
+
         test("REQ SHALL fail with EFSM on a second send before the reply, and on a receive before any send") {
             withZmqContext { ctx ->
                 val rep = ctx.open(SocketType.REP)

@@ -14,7 +14,7 @@ import io.zerokt.engine.internal.socket.RealSocket
  *
  * A connect before the bind is allowed (as in libzmq 4.x): the connecting side's peer is made at once (so it can
  * queue messages) and linked when the name is bound. Each pipe holds the sender's SNDHWM plus the receiver's
- * RCVHWM messages, as libzmq sums them.
+ * RCVHWM messages, as libzmq sums them (see [pipesFor]).
  */
 internal class InprocBinder : Binder {
     private class Pending(val socket: RealSocket, val peer: Peer, val routingId: ByteArray?)
@@ -47,13 +47,12 @@ internal class InprocBinder : Binder {
         val name = endpoint.address
         val routingId = socket.options.connectRoutingId
         socket.options.connectRoutingId = null
-        val o = socket.options
-        val peer = Peer(endpoint.text, Peer.pipe(sum(o.sendHwm, DEFAULT_HWM), o.conflate), Peer.pipe(sum(o.receiveHwm, DEFAULT_HWM), o.conflate), isConnectSide = true)
+        val peer: Peer
         val binder = synchronized(this) {
-            bound[name] ?: run {
-                pending.getOrPut(name) { ArrayList() }.add(Pending(socket, peer, routingId))
-                null
-            }
+            val existing = bound[name]
+            peer = pipesFor(socket, existing, endpoint.text)
+            if (existing == null) pending.getOrPut(name) { ArrayList() }.add(Pending(socket, peer, routingId))
+            existing
         }
         if (binder != null) {
             link(socket, binder, endpoint.text, peer, routingId)
@@ -108,6 +107,20 @@ internal class InprocBinder : Binder {
             return
         }
         for (s in listOf(connector, binder)) s.emit(MonitorEvent(MonitorEventType.HANDSHAKE_SUCCEEDED, endpoint, remoteAddress = endpoint))
+    }
+
+    /**
+     * The connect side's peer, whose pipes both sockets share. Each holds the sender's SNDHWM plus the receiver's
+     * RCVHWM and is conflated when either end has CONFLATE; with no [binder] yet, the default HWM and the
+     * connector's CONFLATE stand in for the binder's (a channel cannot be resized once messages are queued in it).
+     */
+    private fun pipesFor(connector: RealSocket, binder: RealSocket?, endpoint: String): Peer {
+        val c = connector.options
+        val b = binder?.options
+        val conflate = c.conflate || b?.conflate == true
+        val out = Peer.pipe(sum(c.sendHwm, b?.receiveHwm ?: DEFAULT_HWM), conflate)
+        val incoming = Peer.pipe(sum(c.receiveHwm, b?.sendHwm ?: DEFAULT_HWM), conflate)
+        return Peer(endpoint, out, incoming, isConnectSide = true)
     }
 
     private fun idOf(bytes: ByteArray?): Frame = if (bytes == null || bytes.isEmpty()) Frame.EMPTY else Frame.of(bytes)

@@ -300,7 +300,10 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
             val linger = options.linger
             if (linger != 0) {
                 val wait: suspend () -> Unit = {
-                    while (lingering.any { it.isConnected && it.counterpart == null }) {
+                    // A stream peer is done once its writer has drained the closed pipe and written it out; one
+                    // still (re)connecting keeps its queue until it connects, unless it was detached meanwhile
+                    // (its queue is dropped then). Inproc pipes are the other socket's to drain.
+                    while (lingering.any { it.counterpart == null && (it.isConnected || (!it.out.isClosedForReceive && it in peers)) }) {
                         kotlinx.coroutines.delay(5)
                     }
                 }

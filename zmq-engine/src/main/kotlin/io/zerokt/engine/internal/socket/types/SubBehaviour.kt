@@ -9,8 +9,9 @@ import io.zerokt.engine.internal.socket.RealSocket
 import io.zerokt.engine.internal.socket.SocketBehaviour
 
 /**
- * SUB and XSUB (RFC 29): receive fair-queued, keeping only messages whose first frame starts with a subscribed
- * topic (INVERT_MATCHING: only those that don't). Subscriptions go to every publisher, and all of them again to
+ * SUB and XSUB (RFC 29): receive fair-queued; a SUB keeps only messages whose first frame starts with a subscribed
+ * topic (INVERT_MATCHING: only those that don't), an XSUB everything its publishers send (so that an XPUB_MANUAL
+ * publisher decides, as with libzmq). Subscriptions go to every publisher, and all of them again to
  * each new connection (so a reconnect restores them). A subscription is forwarded each time it is made; an
  * unsubscription only when its last count goes (libzmq's XSUB).
  *
@@ -100,7 +101,9 @@ internal class SubBehaviour(socket: RealSocket, private val extended: Boolean) :
         }
     }
 
+    /** SUB keeps what matches its subscriptions; XSUB keeps everything (the publisher filters, as libzmq's XSUB). */
     private fun wanted(message: Message): Boolean {
+        if (extended) return true
         val matches = synchronized(socket.lock) { subscriptions.matches(message.first()) }
         return matches != socket.options.invertMatching
     }

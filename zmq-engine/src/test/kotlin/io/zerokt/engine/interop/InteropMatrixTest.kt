@@ -1,0 +1,170 @@
+package io.zerokt.engine.interop
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.shouldNotBe
+import io.zerokt.Context
+import io.zerokt.Frame
+import io.zerokt.Message
+import io.zerokt.Socket
+import io.zerokt.SocketType
+import io.zerokt.SocketType.*
+import io.zerokt.testing.Endpoints
+import io.zerokt.testing.Interop
+import io.zerokt.testing.InteropPeer
+import io.zerokt.testing.JeroMqPeer
+import io.zerokt.testing.PyZmqPeer
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * Interop, both directions, every compatible socket pair: ZeroKt on one side, a real implementation nobody here
+ * wrote on the other — JeroMQ in the same JVM (tcp) and libzmq 4.3 through pyzmq (tcp and ipc). Each pair is run
+ * with ZeroKt binding and with ZeroKt connecting.
+ *
+ * libzmq tests skip loudly when pyzmq is missing, and fail under `-Dinterop.required=true` (CI).
+ */
+class InteropMatrixTest : FunSpec({
+    timeout = 60_000
+
+    val pairs = listOf(
+        PUSH to PULL, PULL to PUSH, REQ to REP, REP to REQ, DEALER to ROUTER, ROUTER to DEALER,
+        DEALER to REP, REQ to ROUTER, DEALER to DEALER, PUB to SUB, SUB to PUB, XPUB to SUB, XSUB to PUB, PAIR to PAIR,
+    )
+    val peers: List<Pair<String, () -> InteropPeer>> = listOf("JeroMQ" to { JeroMqPeer.start() }, "libzmq" to { PyZmqPeer.start() })
+
+    for ((implementation, start) in peers) {
+        val transports = if (implementation == "libzmq") listOf("tcp", "ipc") else listOf("tcp")
+        for (transport in transports) for ((ours, theirs) in pairs) for (weBind in listOf(true, false)) {
+            val name = "$ours (ZeroKt, ${if (weBind) "binds" else "connects"}) talks to $theirs ($implementation) over $transport"
+            test(name).config(enabledOrReasonIf = if (implementation == "libzmq") Interop.libzmqEnabledOrReason else { _ -> io.kotest.core.test.Enabled.enabled }) {
+                if (implementation == "libzmq") Interop.requireLibzmq()
+                Context().use { ctx ->
+                    start().use { peer ->
+                        val socket = ctx.socket(ours)
+                        socket.linger = 0
+                        withTimeout(30.seconds) {
+                            io { peer.socket(theirs) }
+                            if (theirs == SUB) io { peer.setOption("SUBSCRIBE", "A") }
+                            if (ours == SUB) socket.subscribe("A")
+                            val endpoint = if (transport == "tcp") "tcp://127.0.0.1:*" else Endpoints.ipcEndpoint()
+                            if (weBind) {
+                                socket.bind(endpoint)
+                                io { peer.connect(socket.lastEndpoint!!) }
+                            } else {
+                                val bound = io { peer.bind(endpoint) }
+                                socket.connect(bound)
+                            }
+                            exchange(socket, ours, peer, theirs)
+                        }
+                        socket.close()
+                    }
+                }
+            }
+        }
+    }
+})
+
+private suspend fun <T> io(block: () -> T): T = withContext(Dispatchers.IO) { block() }
+
+private fun strings(frames: List<ByteArray>?): List<String>? = frames?.map { it.decodeToString() }
+
+/** Exchanges a few messages the way [ours] and [theirs] talk, asserting what each side sees. */
+private suspend fun exchange(socket: Socket, ours: SocketType, peer: InteropPeer, theirs: SocketType) {
+    when (ours) {
+        PUSH -> {
+            repeat(3) { socket.send(Message.of("m$it", "second")) }
+            repeat(3) { strings(io { peer.recv() }) shouldBe listOf("m$it", "second") }
+        }
+        PULL -> {
+            repeat(3) { i -> io { peer.sendStrings("m$i", "second") } }
+            repeat(3) { socket.receive().frames.map { f -> f.decodeToString() } shouldBe listOf("m$it", "second") }
+        }
+        REQ -> repeat(3) {
+            socket.send(Message("q$it"))
+            if (theirs == ROUTER) {
+                val request = io { peer.recv() }!!
+                strings(request.drop(1)) shouldBe listOf("", "q$it")
+                io { peer.send(listOf(request[0], ByteArray(0), "a$it".encodeToByteArray())) }
+            } else {
+                strings(io { peer.recv() }) shouldBe listOf("q$it")
+                io { peer.sendStrings("a$it") }
+            }
+            socket.receive().decodeToString() shouldBe "a$it"
+        }
+        REP -> repeat(3) {
+            io { peer.sendStrings("q$it", "more") }
+            socket.receive().frames.map { f -> f.decodeToString() } shouldBe listOf("q$it", "more")
+            socket.send(Message("a$it"))
+            strings(io { peer.recv() }) shouldBe listOf("a$it")
+        }
+        DEALER -> repeat(3) {
+            if (theirs == REP) {
+                socket.send(Message.of("", "q$it"))
+                strings(io { peer.recv() }) shouldBe listOf("q$it")
+                io { peer.sendStrings("a$it") }
+                socket.receive().frames.map { f -> f.decodeToString() } shouldBe listOf("", "a$it")
+            } else if (theirs == ROUTER) {
+                socket.send(Message("q$it"))
+                val got = io { peer.recv() }!!
+                strings(got.drop(1)) shouldBe listOf("q$it")
+                io { peer.send(listOf(got[0], "a$it".encodeToByteArray())) }
+                socket.receive().decodeToString() shouldBe "a$it"
+            } else {
+                socket.send(Message("q$it"))
+                strings(io { peer.recv() }) shouldBe listOf("q$it")
+                io { peer.sendStrings("a$it") }
+                socket.receive().decodeToString() shouldBe "a$it"
+            }
+        }
+        ROUTER -> repeat(3) {
+            io { peer.sendStrings("q$it") }
+            val got = socket.receive()
+            got.size shouldBe 2
+            got[1].decodeToString() shouldBe "q$it"
+            socket.send(Message(got[0], Frame.of("a$it")))
+            strings(io { peer.recv() }) shouldBe listOf("a$it")
+        }
+        PUB -> {
+            // Subscriptions travel asynchronously: publish until the subscriber has seen a match.
+            var received: List<String>? = null
+            while (received == null) {
+                socket.send(Message("B-filtered"))
+                socket.send(Message("A-match"))
+                received = strings(io { peer.recv(50) })
+            }
+            received shouldBe listOf("A-match")
+        }
+        SUB -> {
+            var received: Message? = null
+            while (received == null) {
+                io { peer.sendStrings("B-filtered"); peer.sendStrings("A-match") }
+                received = socket.tryReceive() ?: run { kotlinx.coroutines.delay(20); socket.tryReceive() }
+            }
+            received.decodeToString() shouldBe "A-match"
+        }
+        XPUB -> {
+            val subscription = socket.receive()
+            subscription.first().toByteArray().toList() shouldBe (byteArrayOf(1) + "A".encodeToByteArray()).toList()
+        }
+        XSUB -> {
+            socket.send(Message(Frame.wrap(byteArrayOf(1) + "A".encodeToByteArray())))
+            var received: Message? = null
+            while (received == null) {
+                io { peer.sendStrings("B-filtered"); peer.sendStrings("A-match") }
+                received = socket.tryReceive() ?: run { kotlinx.coroutines.delay(20); socket.tryReceive() }
+            }
+            received.decodeToString() shouldBe "A-match"
+        }
+        PAIR -> {
+            socket.send(Message("to-them"))
+            strings(io { peer.recv() }) shouldBe listOf("to-them")
+            io { peer.sendStrings("to-us") }
+            socket.receive().decodeToString() shouldBe "to-us"
+        }
+        else -> error("no scenario for $ours")
+    }
+    ours shouldNotBe null
+}

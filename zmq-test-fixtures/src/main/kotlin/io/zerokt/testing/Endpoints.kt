@@ -1,0 +1,99 @@
+package io.zerokt.testing
+
+import java.io.IOException
+import java.net.InetAddress
+import java.net.InetSocketAddress
+import java.net.ServerSocket
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.Comparator
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.AtomicLong
+
+/**
+ * Endpoint strings for tests, one fresh address per call (TESTING.md: bind to port 0 / `tcp://127.0.0.1:*` and read
+ * the resolved endpoint; ipc paths live in a fresh temp directory).
+ */
+object Endpoints {
+    private val inprocCounter = AtomicLong()
+    private val ipcDirs: MutableSet<Path> = ConcurrentHashMap.newKeySet()
+
+    init {
+        Runtime.getRuntime().addShutdownHook(Thread({ ipcDirs.forEach(::deleteQuietly) }, "zkt-ipc-cleanup"))
+    }
+
+    /** `tcp://127.0.0.1:*`: bind to it and read the socket's last endpoint for the port that was chosen. */
+    @JvmStatic
+    fun tcpWildcard(): String = "tcp://127.0.0.1:*"
+
+    /** `tcp://127.0.0.1:PORT` with a port that was free a moment ago (see [Ports.freeTcpPort]) for peers that need one. */
+    @JvmStatic
+    fun tcpWithFreePort(): String = "tcp://127.0.0.1:${Ports.freeTcpPort()}"
+
+    /**
+     * `ipc:///tmp/zkt-XXXX/sock` in a fresh temp directory made for this call, deleted (with whatever is in it) at JVM
+     * exit. [name] is the socket file's name. The directory is under `/tmp` when it exists (unix socket paths are
+     * limited to 107 bytes), otherwise under `java.io.tmpdir`.
+     */
+    @JvmStatic
+    @JvmOverloads
+    fun ipcEndpoint(name: String = "sock"): String = "ipc://" + ipcPath(name)
+
+    /** The file system path behind a fresh [ipcEndpoint] (no `ipc://` prefix). */
+    @JvmStatic
+    @JvmOverloads
+    fun ipcPath(name: String = "sock"): String {
+        val tmp = Path.of("/tmp").takeIf { Files.isDirectory(it) } ?: Path.of(System.getProperty("java.io.tmpdir"))
+        val dir = Files.createTempDirectory(tmp, "zkt-")
+        ipcDirs.add(dir)
+        return dir.resolve(name).toString()
+    }
+
+    /** A unique `inproc://` endpoint for this JVM: `inproc://PREFIX-N`. */
+    @JvmStatic
+    @JvmOverloads
+    fun inprocEndpoint(prefix: String = "zkt-test"): String = "inproc://$prefix-${inprocCounter.incrementAndGet()}"
+
+    /** Deletes every ipc directory made so far (also done at JVM exit). */
+    @JvmStatic
+    fun cleanupIpcDirectories() {
+        ipcDirs.toList().forEach { deleteQuietly(it); ipcDirs.remove(it) }
+    }
+
+    private fun deleteQuietly(dir: Path) {
+        try {
+            if (!Files.exists(dir)) return
+            Files.walk(dir).use { paths -> paths.sorted(Comparator.reverseOrder()).forEach { Files.deleteIfExists(it) } }
+        } catch (_: IOException) {
+            // best effort at exit
+        }
+    }
+}
+
+/** Free TCP ports for peers that cannot bind to port 0 themselves. */
+object Ports {
+    /**
+     * A TCP port on 127.0.0.1 that was free when this returned (bound to port 0, read back, released). Another process
+     * may take it before the caller binds it; prefer binding to port 0 where the peer allows it.
+     */
+    @JvmStatic
+    fun freeTcpPort(): Int = ServerSocket().use { s ->
+        s.reuseAddress = false
+        s.bind(InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        s.localPort
+    }
+
+    /** The port of a `tcp://host:port` endpoint (for example a resolved last endpoint). */
+    @JvmStatic
+    fun portOf(tcpEndpoint: String): Int {
+        require(tcpEndpoint.startsWith("tcp://")) { "not a tcp endpoint: $tcpEndpoint" }
+        return tcpEndpoint.substringAfterLast(':').toIntOrNull() ?: throw IllegalArgumentException("no port in $tcpEndpoint")
+    }
+
+    /** The host of a `tcp://host:port` endpoint, without IPv6 brackets. */
+    @JvmStatic
+    fun hostOf(tcpEndpoint: String): String {
+        require(tcpEndpoint.startsWith("tcp://")) { "not a tcp endpoint: $tcpEndpoint" }
+        return tcpEndpoint.removePrefix("tcp://").substringBeforeLast(':').removePrefix("[").removeSuffix("]")
+    }
+}
