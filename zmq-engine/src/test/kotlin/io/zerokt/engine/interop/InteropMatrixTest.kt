@@ -146,7 +146,13 @@ private suspend fun exchange(socket: Socket, ours: SocketType, peer: InteropPeer
             received.decodeToString() shouldBe "A-match"
         }
         XPUB -> {
-            val subscription = socket.receive()
+            // libzmq and JeroMQ attach a new pipe (and send its subscriptions) only when their application thread
+            // next touches the socket, so keep the peer busy receiving while we wait.
+            var subscription: Message? = null
+            while (subscription == null) {
+                io { peer.recv(20) }
+                subscription = socket.tryReceive()
+            }
             subscription.first().toByteArray().toList() shouldBe (byteArrayOf(1) + "A".encodeToByteArray()).toList()
         }
         XSUB -> {

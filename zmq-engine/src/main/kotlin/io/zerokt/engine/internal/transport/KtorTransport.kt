@@ -44,7 +44,9 @@ internal class KtorTransport : StreamTransport {
                     reuseAddress = true
                 }
                 val local = server.localAddress as InetSocketAddress
-                KtorListener(server, "tcp://" + TcpAddress.format(local.hostname, local.port), null, options)
+                // Report the address as bound (libzmq: tcp://0.0.0.0:port for "*"), never a reverse-resolved name.
+                val shownHost = if (host == "0.0.0.0" || host == "::") host else addressText(local) ?: host
+                KtorListener(server, "tcp://" + TcpAddress.format(shownHost, local.port), null, options)
             }
             "ipc" -> {
                 val path = IpcAddress.resolveBind(address)
@@ -131,8 +133,12 @@ internal class KtorTransport : StreamTransport {
     private companion object {
         fun remoteOf(socket: Socket): String {
             val remote = socket.remoteAddress
-            return if (remote is InetSocketAddress) TcpAddress.format(remote.hostname, remote.port) else remote.toString()
+            return if (remote is InetSocketAddress) TcpAddress.format(addressText(remote) ?: remote.hostname, remote.port) else remote.toString()
         }
+
+        /** The numeric address (`127.0.0.1`, `::1`), without a reverse lookup. */
+        fun addressText(address: InetSocketAddress): String? =
+            address.resolveAddress()?.let { java.net.InetAddress.getByAddress(it).hostAddress }
 
         fun io.ktor.network.sockets.SocketOptions.TCPClientSocketOptions.applyBuffers(options: TransportOptions) {
             if (options.sendBuffer > 0) sendBufferSize = options.sendBuffer
