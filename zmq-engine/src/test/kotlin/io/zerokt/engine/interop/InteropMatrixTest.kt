@@ -45,6 +45,9 @@ class InteropMatrixTest : FunSpec({
                     start().use { peer ->
                         val socket = ctx.socket(ours)
                         socket.linger = 0
+                        // JeroMQ 0.6.0 sometimes leaves a fresh connection without its greeting (zeromq/jeromq#1022):
+                        // a short handshake limit on both sides remakes such a connection within seconds.
+                        socket.handshakeInterval = 2_000
                         withTimeout(30.seconds) {
                             io { peer.socket(theirs) }
                             if (theirs == SUB) io { peer.setOption("SUBSCRIBE", "A") }
@@ -84,6 +87,21 @@ private suspend fun exchange(socket: Socket, ours: SocketType, peer: InteropPeer
         }
         REQ -> repeat(3) {
             socket.send(Message("q$it"))
+            if (it == 0 && theirs == REP) {
+                // A request queued to a connection that JeroMQ then drops (zeromq/jeromq#1022) is lost, as with
+                // libzmq: retry the first one, lazy-pirate style, with REQ_RELAXED.
+                socket.reqRelaxed = true
+                var request = io { peer.recv(3_000) }
+                while (request == null) {
+                    socket.send(Message("q$it"))
+                    request = io { peer.recv(3_000) }
+                }
+                strings(request) shouldBe listOf("q$it")
+                io { peer.sendStrings("a$it") }
+                socket.receive().decodeToString() shouldBe "a$it"
+                socket.reqRelaxed = false
+                return@repeat
+            }
             if (theirs == ROUTER) {
                 val request = io { peer.recv() }!!
                 strings(request.drop(1)) shouldBe listOf("", "q$it")

@@ -114,7 +114,7 @@ internal class StreamBinder(private val transport: () -> StreamTransport) : Bind
                 throw e
             } catch (e: Exception) {
                 socket.emit(MonitorEvent(MonitorEventType.CONNECT_DELAYED, endpoint.text, reason = e.message ?: e.javaClass.simpleName))
-                if (o.reconnectIvl < 0 || socket.isClosed) return
+                if (o.reconnectIvl < 0 || socket.isClosed && nothingToDeliver(socket, persistent)) return
                 socket.emit(MonitorEvent(MonitorEventType.CONNECT_RETRIED, endpoint.text, interval.toLong()))
                 delay(interval.toLong().coerceAtLeast(1))
                 interval = nextInterval(interval, o.reconnectIvl, o.reconnectIvlMax)
@@ -123,12 +123,16 @@ internal class StreamBinder(private val transport: () -> StreamTransport) : Bind
             socket.emit(MonitorEvent(MonitorEventType.CONNECTED, endpoint.text, remoteAddress = stream.remoteAddress))
             val handshaken = StreamConnection(socket, stream, endpoint.text, persistent, routingId).run()
             if (handshaken) interval = o.reconnectIvl
-            if (o.reconnectIvl < 0 || socket.isClosed) return
+            if (o.reconnectIvl < 0 || socket.isClosed && nothingToDeliver(socket, persistent)) return
             socket.emit(MonitorEvent(MonitorEventType.CONNECT_RETRIED, endpoint.text, interval.toLong()))
             delay(interval.toLong().coerceAtLeast(1))
             if (!handshaken) interval = nextInterval(interval, o.reconnectIvl, o.reconnectIvlMax)
         }
     }
+
+    /** After close, a connect keeps trying (within LINGER) only while its peer still has messages queued. */
+    private fun nothingToDeliver(socket: RealSocket, persistent: Peer?): Boolean =
+        persistent == null || persistent.out.isClosedForReceive || socket.peers.none { it === persistent }
 
     private fun nextInterval(current: Int, base: Int, max: Int): Int =
         if (max > base) minOf(current.toLong() * 2, max.toLong()).toInt() else base

@@ -1,0 +1,155 @@
+package io.zerokt.examples.zkt
+
+import kotlinx.coroutines.CancellationException
+import org.zeromq.ZContext
+import picocli.CommandLine.Command
+import picocli.CommandLine.Mixin
+import picocli.CommandLine.Option
+import java.util.Locale
+
+/** `zkt perf`: a self-contained benchmark of ZeroKt (and optionally JeroMQ) in one process. */
+@Command(
+    name = "perf",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = [
+        "Benchmarks ZeroKt in one process and prints a markdown table.",
+        "Measures PUSH/PULL and PUB/SUB throughput, REQ/REP and DEALER/ROUTER",
+        "round trips and DEALER/ROUTER throughput over inproc, ipc (in a temporary",
+        "directory, deleted afterwards) and tcp (127.0.0.1, an ephemeral port),",
+        "each after an untimed warm-up. Progress goes to stderr, the table to",
+        "stdout. A default run takes a minute or two; --quick a few seconds.",
+    ],
+    footer = [
+        "",
+        "Table: throughput rows give msg/s and MB/s (10^6 bytes of payload per",
+        "second); latency rows give the one-way latency in µs, round trip / 2 as",
+        "libzmq's perf tools. A measurement that fails or outlasts --run-timeout",
+        "is an 'error' row with the reason and the run goes on; the exit status",
+        "is then 1.",
+    ],
+)
+class PerfCommand : ZktSubcommand() {
+    @Option(names = ["--quick"], description = ["Small counts (20,000 messages, 1,000 round trips): a few seconds in all."])
+    var quick: Boolean = false
+
+    @Option(names = ["--size"], paramLabel = "N", description = ["Message size in bytes. Repeatable (default: 64 and 1024)."])
+    var sizes: MutableList<Int> = ArrayList()
+
+    @Option(names = ["--transport"], paramLabel = "T", description = ["inproc, ipc or tcp. Repeatable (default: all three)."])
+    var transports: MutableList<Transport> = ArrayList()
+
+    @Option(names = ["--jeromq"], description = ["Also measure JeroMQ 0.6.0 (PUSH/PULL and REQ/REP, tcp and inproc) as 'jeromq' rows."])
+    var jeromq: Boolean = false
+
+    @Option(names = ["--count"], paramLabel = "N", description = ["Messages per throughput measurement (overrides the default and --quick)."])
+    var messageCount: Int? = null
+
+    @Option(names = ["--roundtrips"], paramLabel = "N", description = ["Round trips per latency measurement (overrides the default and --quick)."])
+    var roundTripCount: Int? = null
+
+    @Option(names = ["--run-timeout"], paramLabel = "SECONDS", description = ["Longest time one measurement may take (default: 60)."])
+    var runTimeoutSeconds: Int = 60
+
+    @Mixin
+    lateinit var common: CommonOptions
+
+    override suspend fun execute(): Int {
+        validate()
+        val plan = PerfPlan(
+            transports = transports.distinct().ifEmpty { Transport.entries },
+            sizes = sizes.distinct().ifEmpty { PerfPlan.DEFAULT_SIZES },
+            jeromq = jeromq,
+            quick = quick,
+            messageCount = messageCount,
+            roundTripCount = roundTripCount,
+        )
+        val cases = plan.cases()
+        common.newContext().close() // no engine: one clear error now rather than an error row per measurement
+        val results = ArrayList<PerfResult>(cases.size)
+        val zerokt = ZeroKtBench(common)
+        val jeromqBench = JeromqBench(timeoutMillis = runTimeoutSeconds * 1000)
+        IpcDirectory().use { ipc ->
+            BoundedRunner(runTimeoutSeconds * 1000L).use { runner ->
+                cases.forEachIndexed { index, case ->
+                    io.err.print("[${index + 1}/${cases.size}] ${case.describe()} ...")
+                    io.err.flush()
+                    val outcome = try {
+                        val counts = plan.countsFor(case)
+                        when (case.impl) {
+                            Impl.ZEROKT -> {
+                                val endpoint = when (case.transport) {
+                                    Transport.INPROC -> "inproc://zkt-perf-$index"
+                                    Transport.IPC -> ipc.endpoint("$index.sock")
+                                    Transport.TCP -> "tcp://127.0.0.1:*"
+                                }
+                                val context = common.newContext()
+                                runner.run(release = { context.close() }) { zerokt.measure(context, case, endpoint, counts) }
+                            }
+                            Impl.JEROMQ -> {
+                                val context = ZContext(1)
+                                runner.run(release = { context.close() }) { jeromqBench.measure(context, case, "zkt-jeromq-$index", counts) }
+                            }
+                        }
+                    } catch (e: CancellationException) {
+                        throw e
+                    } catch (e: Exception) {
+                        Result.failure(e)
+                    }
+                    val result = outcome.fold(
+                        onSuccess = { PerfResult(case, it, null) },
+                        onFailure = { PerfResult(case, null, describeFailure(it)) },
+                    )
+                    results += result
+                    io.err.println(" " + summary(result))
+                    io.err.flush()
+                }
+            }
+        }
+        io.utf8Out().apply {
+            write(PerfTable.render(results))
+            write("\n")
+            write(legend(plan, cases))
+            flush()
+        }
+        val failed = results.count { it.failed }
+        if (failed > 0) throw ZktException("$failed of ${results.size} measurements failed (see the table)")
+        return 0
+    }
+
+    private fun validate() {
+        common.validate(spec)
+        sizes.forEach { if (it < 0 || it > MAX_SIZE) usageError("--size must be 0 to $MAX_SIZE bytes, was $it") }
+        messageCount?.let { if (it < 1) usageError("--count must be at least 1, was $it") }
+        roundTripCount?.let { if (it < 1) usageError("--roundtrips must be at least 1, was $it") }
+        if (runTimeoutSeconds < 1) usageError("--run-timeout must be at least 1 second, was $runTimeoutSeconds")
+        if (jeromq && transports.isNotEmpty() && transports.none { it != Transport.IPC }) {
+            io.err.println("zkt: note: JeroMQ is only measured over tcp and inproc")
+        }
+    }
+
+    private fun summary(result: PerfResult): String {
+        val measured = result.measured ?: return "error: ${result.error}"
+        val main = measured.messagesPerSecond?.let { String.format(Locale.ROOT, "%,d msg/s", it.toLong()) }
+            ?: measured.latencyMicros?.let { String.format(Locale.ROOT, "%.2f µs", it) }
+            ?: ""
+        return main + (measured.note?.let { " ($it)" } ?: "")
+    }
+
+    private fun legend(plan: PerfPlan, cases: List<PerfCase>): String {
+        val throughput = cases.firstOrNull { it.pattern.measure == Measure.THROUGHPUT }?.let(plan::countsFor)
+        val latency = cases.firstOrNull { it.pattern.measure == Measure.LATENCY }?.let(plan::countsFor)
+        val counts = listOfNotNull(
+            throughput?.let { "throughput runs time ${it.timed} messages after ${it.warmUp} warm-up ones" },
+            latency?.let { "latency runs time ${it.timed} round trips after ${it.warmUp} warm-up ones" },
+        ).joinToString("; ")
+        val cpus = Runtime.getRuntime().availableProcessors()
+        val jvm = "${System.getProperty("java.vm.name")} ${System.getProperty("java.version")}"
+        return "_${counts.ifEmpty { "no measurements" }} (smaller for large messages). Latency is one way " +
+            "(round trip / 2, as libzmq); MB = 10^6 bytes of payload. $jvm, $cpus CPUs._\n"
+    }
+
+    private companion object {
+        const val MAX_SIZE = 64 * 1024 * 1024
+    }
+}

@@ -1,0 +1,91 @@
+package io.zerokt.examples.zkt
+
+/** The transports `zkt perf` measures (`--transport`, any case). */
+enum class Transport(val label: String) {
+    INPROC("inproc"),
+    IPC("ipc"),
+    TCP("tcp"),
+}
+
+/** Which library a perf row measures. */
+enum class Impl(val label: String) {
+    ZEROKT("zerokt"),
+    JEROMQ("jeromq"),
+}
+
+/** What a perf row measures. */
+enum class Measure(val label: String) {
+    /** Messages per second, one way, sender and receiver running flat out. */
+    THROUGHPUT("throughput"),
+
+    /** One-way latency as libzmq's perf tools define it: round trip / 2. */
+    LATENCY("latency"),
+}
+
+/** The socket pairs `zkt perf` measures, in the order it runs them. */
+enum class PerfPattern(val label: String, val measure: Measure) {
+    PUSH_PULL("push/pull", Measure.THROUGHPUT),
+    PUB_SUB("pub/sub", Measure.THROUGHPUT),
+    REQ_REP("req/rep", Measure.LATENCY),
+    DEALER_ROUTER_LATENCY("dealer/router", Measure.LATENCY),
+    DEALER_ROUTER_THROUGHPUT("dealer/router", Measure.THROUGHPUT),
+}
+
+/** One measurement: a row of the final table. */
+data class PerfCase(val impl: Impl, val pattern: PerfPattern, val transport: Transport, val size: Int) {
+    /** The progress description: `push/pull tcp 64 B throughput` (prefixed with `jeromq` for JeroMQ rows). */
+    fun describe(): String =
+        (if (impl == Impl.JEROMQ) "jeromq " else "") + "${pattern.label} ${transport.label} $size B ${pattern.measure.label}"
+}
+
+/** How many messages a measurement sends: [warmUp] first, untimed, then [timed]. */
+data class PerfCounts(val timed: Int, val warmUp: Int)
+
+/** Chooses the cases and message counts of a `zkt perf` run. */
+class PerfPlan(
+    private val transports: List<Transport>,
+    private val sizes: List<Int>,
+    private val jeromq: Boolean,
+    private val quick: Boolean,
+    private val messageCount: Int?,
+    private val roundTripCount: Int?,
+) {
+    /** Every case, ZeroKt's first (transport by transport, size by size), then JeroMQ's (tcp and inproc only). */
+    fun cases(): List<PerfCase> {
+        val cases = ArrayList<PerfCase>()
+        for (transport in transports) for (size in sizes) for (pattern in PerfPattern.entries) {
+            cases += PerfCase(Impl.ZEROKT, pattern, transport, size)
+        }
+        if (jeromq) {
+            for (transport in transports.filter { it in JEROMQ_TRANSPORTS }) for (size in sizes) for (pattern in JEROMQ_PATTERNS) {
+                cases += PerfCase(Impl.JEROMQ, pattern, transport, size)
+            }
+        }
+        return cases
+    }
+
+    /**
+     * The counts for [case]. Defaults aim at one to two minutes for a default run on two cores: 1,000,000 messages
+     * (at most 200 MB) per throughput run and 20,000 round trips (at most 100 MB) per latency run; `--quick` uses
+     * 20,000 messages and 1,000 round trips. A tenth more goes first as an untimed warm-up.
+     */
+    fun countsFor(case: PerfCase): PerfCounts {
+        val size = case.size.coerceAtLeast(1).toLong()
+        val timed = when (case.pattern.measure) {
+            Measure.THROUGHPUT -> messageCount ?: capped(if (quick) 20_000 else 1_000_000, if (quick) 20_000_000 else 200_000_000, size, 200)
+            Measure.LATENCY -> roundTripCount ?: capped(if (quick) 1_000 else 20_000, if (quick) 10_000_000 else 100_000_000, size, 50)
+        }
+        return PerfCounts(timed = timed, warmUp = (timed / 10).coerceAtLeast(1))
+    }
+
+    private fun capped(count: Int, maxBytes: Long, size: Long, floor: Int): Int =
+        minOf(count.toLong(), maxOf(floor.toLong(), maxBytes / size)).toInt()
+
+    companion object {
+        /** The default message sizes. */
+        val DEFAULT_SIZES: List<Int> = listOf(64, 1024)
+
+        private val JEROMQ_TRANSPORTS = setOf(Transport.TCP, Transport.INPROC)
+        private val JEROMQ_PATTERNS = listOf(PerfPattern.PUSH_PULL, PerfPattern.REQ_REP)
+    }
+}
