@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong
  */
 object Endpoints {
     private val inprocCounter = AtomicLong()
+    private val abstractCounter = AtomicLong()
     private val ipcDirs: MutableSet<Path> = ConcurrentHashMap.newKeySet()
 
     init {
@@ -48,6 +49,13 @@ object Endpoints {
         ipcDirs.add(dir)
         return dir.resolve(name).toString()
     }
+
+    /**
+     * `ipc://@zkt-…`: a fresh Linux abstract name (unix(7)), unique across processes, with no file behind it, so
+     * nothing needs cleaning up.
+     */
+    @JvmStatic
+    fun ipcAbstractEndpoint(): String = "ipc://@zkt-${ProcessHandle.current().pid()}-${abstractCounter.incrementAndGet()}-${System.nanoTime()}"
 
     /** A unique `inproc://` endpoint for this JVM: `inproc://PREFIX-N`. */
     @JvmStatic

@@ -21,7 +21,7 @@ import kotlin.time.Duration.Companion.seconds
 
 /**
  * Interop, both directions, every compatible socket pair: ZeroKt on one side, a real implementation nobody here
- * wrote on the other — JeroMQ in the same JVM (tcp) and libzmq 4.3 through pyzmq (tcp and ipc). Each pair is run
+ * wrote on the other — JeroMQ in the same JVM (tcp) and libzmq 4.3 through pyzmq (tcp, ipc and abstract ipc). Each pair is run
  * with ZeroKt binding and with ZeroKt connecting.
  *
  * libzmq tests skip loudly when pyzmq is missing, and fail under `-Dinterop.required=true` (CI).
@@ -36,7 +36,7 @@ class InteropMatrixTest : FunSpec({
     val peers: List<Pair<String, () -> InteropPeer>> = listOf("JeroMQ" to { JeroMqPeer.start() }, "libzmq" to { PyZmqPeer.start() })
 
     for ((implementation, start) in peers) {
-        val transports = if (implementation == "libzmq") listOf("tcp", "ipc") else listOf("tcp")
+        val transports = if (implementation == "libzmq") listOf("tcp", "ipc", "ipc-abstract") else listOf("tcp")
         for (transport in transports) for ((ours, theirs) in pairs) for (weBind in listOf(true, false)) {
             val name = "$ours (ZeroKt, ${if (weBind) "binds" else "connects"}) talks to $theirs ($implementation) over $transport"
             test(name).config(enabledOrReasonIf = if (implementation == "libzmq") Interop.libzmqEnabledOrReason else { _ -> io.kotest.core.test.Enabled.enabled }) {
@@ -52,7 +52,11 @@ class InteropMatrixTest : FunSpec({
                             io { peer.socket(theirs) }
                             if (theirs == SUB) io { peer.setOption("SUBSCRIBE", "A") }
                             if (ours == SUB) socket.subscribe("A")
-                            val endpoint = if (transport == "tcp") "tcp://127.0.0.1:*" else Endpoints.ipcEndpoint()
+                            val endpoint = when (transport) {
+                                "tcp" -> "tcp://127.0.0.1:*"
+                                "ipc" -> Endpoints.ipcEndpoint()
+                                else -> Endpoints.ipcAbstractEndpoint()
+                            }
                             if (weBind) {
                                 socket.bind(endpoint)
                                 io { peer.connect(socket.lastEndpoint!!) }

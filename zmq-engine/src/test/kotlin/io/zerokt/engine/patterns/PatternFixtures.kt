@@ -22,21 +22,26 @@ import kotlin.time.Duration.Companion.seconds
 /** The bound for one wait in a pattern test. */
 val WAIT: Duration = 10.seconds
 
-/** The three transports every pattern test runs over. */
-enum class Transport(val scheme: String) {
+/** The transports every pattern test runs over (ipc twice: a socket file, and a Linux abstract name). */
+enum class Transport(private val label: String) {
     INPROC("inproc"),
     IPC("ipc"),
+    IPC_ABSTRACT("ipc-abstract"),
     TCP("tcp"),
     ;
 
-    /** A fresh endpoint to bind: a unique inproc name, a socket file in a fresh temp directory, or `tcp://127.0.0.1:*`. */
+    /**
+     * A fresh endpoint to bind: a unique inproc name, a socket file in a fresh temp directory, a unique abstract
+     * name, or `tcp://127.0.0.1:*`.
+     */
     fun freshEndpoint(): String = when (this) {
         INPROC -> Endpoints.inprocEndpoint("patterns")
         IPC -> Endpoints.ipcEndpoint()
+        IPC_ABSTRACT -> Endpoints.ipcAbstractEndpoint()
         TCP -> Endpoints.tcpWildcard()
     }
 
-    override fun toString(): String = scheme
+    override fun toString(): String = label
 }
 
 /** Registers [body]'s tests once per transport, each group in a context named after it. */
@@ -46,7 +51,7 @@ fun FunSpec.overEveryTransport(body: suspend FunSpecContainerScope.(Transport) -
 
 /** Registers [body]'s tests for the stream transports only (what inproc has no notion of: reconnects). */
 fun FunSpec.overStreamTransports(body: suspend FunSpecContainerScope.(Transport) -> Unit) {
-    for (transport in listOf(Transport.IPC, Transport.TCP)) context("over $transport") { body(transport) }
+    for (transport in Transport.entries - Transport.INPROC) context("over $transport") { body(transport) }
 }
 
 /**

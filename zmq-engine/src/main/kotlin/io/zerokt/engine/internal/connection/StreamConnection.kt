@@ -49,6 +49,9 @@ internal class StreamConnection(
     private val kick = Channel<Unit>(Channel.CONFLATED)
     private val timerKick = Channel<Unit>(Channel.CONFLATED)
     private var failure: ZmtpEvent.Failed? = null
+
+    /** The deadline the timer loop sleeps until (guarded by the codec's lock); a read kicks it only to move it earlier. */
+    private var timerWaitsFor = Long.MAX_VALUE
     private var closeReason: String? = null
 
     init {
@@ -204,7 +207,6 @@ internal class StreamConnection(
                 }
             }
             if (synchronized(codec) { codec.hasPendingOutput() }) kick.trySend(Unit)
-            timerKick.trySend(Unit)
             val n = stream.read(readBuffer, 0, readBuffer.size)
             if (n < 0) {
                 closeReason = "the peer closed the connection"
@@ -212,7 +214,13 @@ internal class StreamConnection(
                 synchronized(codec) { codec.endOfInput(now()) }
                 return
             }
-            synchronized(codec) { codec.receive(readBuffer, 0, n, now()) }
+            val timerLate = synchronized(codec) {
+                codec.receive(readBuffer, 0, n, now())
+                val deadline = codec.pollTimeout()
+                deadline != null && deadline < timerWaitsFor
+            }
+            // Waking the timer on every read would cost a dispatch per message; only a nearer deadline needs it.
+            if (timerLate) timerKick.trySend(Unit)
         }
     }
 
@@ -261,7 +269,7 @@ internal class StreamConnection(
 
     private suspend fun timerLoop() {
         while (true) {
-            val deadline = synchronized(codec) { codec.pollTimeout() }
+            val deadline = synchronized(codec) { codec.pollTimeout().also { timerWaitsFor = it ?: Long.MAX_VALUE } }
             if (deadline == null) {
                 timerKick.receive()
                 continue

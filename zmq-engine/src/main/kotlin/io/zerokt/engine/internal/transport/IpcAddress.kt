@@ -12,17 +12,15 @@ internal object IpcAddress {
         else -> check(address)
     }
 
+    /** True for `@name`, a Linux abstract name (served by [AbstractIpcTransport]). */
+    fun isAbstract(address: String): Boolean = address.startsWith("@")
+
     /** The path to connect to for [address]. */
     fun resolveConnect(address: String): String = check(address)
 
     private fun check(address: String): String {
         if (address.isEmpty()) throw ZmqException(ZmqError.EINVAL, "empty ipc path")
-        if (address.startsWith("@")) {
-            throw ZmqException(
-                ZmqError.EPROTONOSUPPORT,
-                "ipc abstract names (ipc://$address) are not supported by the default engine: the JDK's Unix sockets have no abstract namespace",
-            )
-        }
+        if (isAbstract(address) && address.length == 1) throw ZmqException(ZmqError.EINVAL, "empty ipc abstract name")
         if (address.toByteArray().size > 107) throw ZmqException(ZmqError.EINVAL, "ipc path too long (max 107 bytes): $address")
         return address
     }

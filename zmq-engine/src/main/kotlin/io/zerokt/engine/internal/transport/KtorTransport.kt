@@ -19,19 +19,26 @@ import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withTimeout
+import io.ktor.network.selector.Selectable
+import jdk.net.ExtendedSocketOptions
 import java.io.IOException
+import java.net.SocketOption
+import java.net.StandardSocketOptions
+import java.nio.channels.SocketChannel
 import java.net.ConnectException
 import java.nio.file.Files
 import java.nio.file.Path
 
 /**
- * The default stream transport: `tcp://` and `ipc://` (Unix domain sockets) on Ktor's NIO sockets.
+ * The default stream transport: `tcp://` and `ipc://` (Unix domain sockets) on Ktor's NIO sockets, and Linux
+ * abstract names (`ipc://@name`) through [AbstractIpcTransport].
  *
  * One [SelectorManager] per context; it runs its selector loop on [Dispatchers.IO] and is closed with the context.
  */
 @OptIn(ZeroKtInternalApi::class)
 internal class KtorTransport : StreamTransport {
     private val selector = SelectorManager(Dispatchers.IO)
+    private val abstractIpc = AbstractIpcTransport()
 
     override val schemes: Set<String> = setOf("tcp", "ipc")
 
@@ -50,6 +57,7 @@ internal class KtorTransport : StreamTransport {
             }
             "ipc" -> {
                 val path = IpcAddress.resolveBind(address)
+                if (IpcAddress.isAbstract(path)) return abstractIpc.listen(path.substring(1), options)
                 // As libzmq does: a file left behind by an earlier run would make the bind fail.
                 runCatching { Files.deleteIfExists(Path.of(path)) }
                 val server = aSocket(selector).tcp().bind(UnixSocketAddress(path)) {
@@ -81,10 +89,11 @@ internal class KtorTransport : StreamTransport {
                 } else {
                     connect()
                 }
-                KtorStream(socket, "tcp://" + remoteOf(socket))
+                KtorStream(socket, "tcp://" + remoteOf(socket)).also { it.tune(options) }
             }
             "ipc" -> {
                 val path = IpcAddress.resolveConnect(address)
+                if (IpcAddress.isAbstract(path)) return abstractIpc.connect(path.substring(1), options)
                 val socket = aSocket(selector).tcp().connect(UnixSocketAddress(path))
                 KtorStream(socket, "ipc://$path")
             }
@@ -93,6 +102,7 @@ internal class KtorTransport : StreamTransport {
 
     override fun close() {
         selector.close()
+        abstractIpc.close()
     }
 
     private class KtorListener(
@@ -103,8 +113,8 @@ internal class KtorTransport : StreamTransport {
     ) : StreamListener {
         override suspend fun accept(): ByteStream {
             val socket = server.accept()
-            val remote = if (ipcPath != null) "ipc://$ipcPath" else "tcp://" + remoteOf(socket)
-            return KtorStream(socket, remote)
+            if (ipcPath != null) return KtorStream(socket, "ipc://$ipcPath")
+            return KtorStream(socket, "tcp://" + remoteOf(socket)).also { it.tune(options) }
         }
 
         override fun close() {
@@ -113,9 +123,38 @@ internal class KtorTransport : StreamTransport {
         }
     }
 
-    private class KtorStream(private val socket: Socket, override val remoteAddress: String) : ByteStream {
+    internal class KtorStream(private val socket: Socket, override val remoteAddress: String) : ByteStream {
         private val input: ByteReadChannel = socket.openReadChannel()
         private val output: ByteWriteChannel = socket.openWriteChannel(autoFlush = false)
+
+        /** The TCP socket underneath, for the options Ktor does not expose (null if Ktor's internals change). */
+        private val tcpChannel: SocketChannel? = (socket as? Selectable)?.channel as? SocketChannel
+
+        /** The value of the kernel socket option [option], as set (for tests and diagnostics). */
+        fun <T> option(option: SocketOption<T>): T? = tcpChannel?.getOption(option)
+
+        /**
+         * Applies what Ktor's options do not reach, on both connected and accepted sockets: TCP_NODELAY, the
+         * keepalive family (as libzmq, idle/count/interval only when TCP_KEEPALIVE is 1; a kernel that lacks one
+         * keeps its default) and, for accepted sockets, SO_SNDBUF/SO_RCVBUF/IP_TOS.
+         */
+        fun tune(options: TransportOptions) {
+            val channel = tcpChannel ?: return
+            runCatching { channel.setOption(StandardSocketOptions.TCP_NODELAY, true) }
+            if (options.sendBuffer > 0) runCatching { channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBuffer) }
+            if (options.receiveBuffer > 0) runCatching { channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer) }
+            if (options.typeOfService > 0) runCatching { channel.setOption(StandardSocketOptions.IP_TOS, options.typeOfService) }
+            if (options.keepAlive == -1) return
+            runCatching { channel.setOption(StandardSocketOptions.SO_KEEPALIVE, options.keepAlive == 1) }
+            if (options.keepAlive != 1) return
+            val supported = channel.supportedOptions()
+            fun set(option: SocketOption<Int>, value: Int) {
+                if (value > 0 && option in supported) runCatching { channel.setOption(option, value) }
+            }
+            set(ExtendedSocketOptions.TCP_KEEPIDLE, options.keepAliveIdle)
+            set(ExtendedSocketOptions.TCP_KEEPINTERVAL, options.keepAliveInterval)
+            set(ExtendedSocketOptions.TCP_KEEPCOUNT, options.keepAliveCount)
+        }
 
         override suspend fun read(destination: ByteArray, offset: Int, length: Int): Int =
             input.readAvailable(destination, offset, length)
