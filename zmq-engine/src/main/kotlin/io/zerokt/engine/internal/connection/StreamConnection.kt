@@ -85,6 +85,10 @@ internal class StreamConnection(
             closeReason = e.message ?: e.javaClass.simpleName
         } catch (e: ClosedSendChannelException) {
             closeReason = "the socket let go of this peer"
+        } catch (e: Exception) {
+            // A bug here must cost this connection only, never the socket (whose failure would block its close).
+            closeReason = "internal error: $e"
+            RealSocket.log.warn("{}: connection to {} failed unexpectedly", socket, stream.remoteAddress, e)
         } finally {
             stream.close()
             if (failure == null) {

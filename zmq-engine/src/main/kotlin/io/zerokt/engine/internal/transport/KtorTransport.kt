@@ -1,17 +1,13 @@
 package io.zerokt.engine.internal.transport
 
+import io.ktor.network.selector.SelectInterest
+import io.ktor.network.selector.Selectable
 import io.ktor.network.selector.SelectorManager
 import io.ktor.network.sockets.InetSocketAddress
 import io.ktor.network.sockets.ServerSocket
 import io.ktor.network.sockets.Socket
 import io.ktor.network.sockets.UnixSocketAddress
 import io.ktor.network.sockets.aSocket
-import io.ktor.network.sockets.openReadChannel
-import io.ktor.network.sockets.openWriteChannel
-import io.ktor.utils.io.ByteReadChannel
-import io.ktor.utils.io.ByteWriteChannel
-import io.ktor.utils.io.readAvailable
-import io.ktor.utils.io.writeFully
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.StreamListener
 import io.zerokt.engine.spi.StreamTransport
@@ -19,15 +15,15 @@ import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withTimeout
-import io.ktor.network.selector.Selectable
-import jdk.net.ExtendedSocketOptions
 import java.io.IOException
+import java.net.ConnectException
 import java.net.SocketOption
 import java.net.StandardSocketOptions
+import java.nio.ByteBuffer
 import java.nio.channels.SocketChannel
-import java.net.ConnectException
 import java.nio.file.Files
 import java.nio.file.Path
+import jdk.net.ExtendedSocketOptions
 
 /**
  * The default stream transport: `tcp://` and `ipc://` (Unix domain sockets) on Ktor's NIO sockets, and Linux
@@ -53,7 +49,7 @@ internal class KtorTransport : StreamTransport {
                 val local = server.localAddress as InetSocketAddress
                 // Report the address as bound (libzmq: tcp://0.0.0.0:port for "*"), never a reverse-resolved name.
                 val shownHost = if (host == "0.0.0.0" || host == "::") host else addressText(local) ?: host
-                KtorListener(server, "tcp://" + TcpAddress.format(shownHost, local.port), null, options)
+                KtorListener(server, "tcp://" + TcpAddress.format(shownHost, local.port), null, options, selector)
             }
             "ipc" -> {
                 val path = IpcAddress.resolveBind(address)
@@ -63,7 +59,7 @@ internal class KtorTransport : StreamTransport {
                 val server = aSocket(selector).tcp().bind(UnixSocketAddress(path)) {
                     backlogSize = options.backlog.coerceAtLeast(1)
                 }
-                KtorListener(server, "ipc://$path", path, options)
+                KtorListener(server, "ipc://$path", path, options, selector)
             }
             else -> throw IOException("unsupported scheme $scheme")
         }
@@ -89,13 +85,13 @@ internal class KtorTransport : StreamTransport {
                 } else {
                     connect()
                 }
-                KtorStream(socket, "tcp://" + remoteOf(socket)).also { it.tune(options) }
+                KtorStream(socket, "tcp://" + remoteOf(socket), selector).also { it.tune(options) }
             }
             "ipc" -> {
                 val path = IpcAddress.resolveConnect(address)
                 if (IpcAddress.isAbstract(path)) return abstractIpc.connect(path.substring(1), options)
                 val socket = aSocket(selector).tcp().connect(UnixSocketAddress(path))
-                KtorStream(socket, "ipc://$path")
+                KtorStream(socket, "ipc://$path", selector)
             }
             else -> throw IOException("unsupported scheme $scheme")
         }
@@ -110,11 +106,12 @@ internal class KtorTransport : StreamTransport {
         override val endpoint: String,
         private val ipcPath: String?,
         private val options: TransportOptions,
+        private val selector: SelectorManager,
     ) : StreamListener {
         override suspend fun accept(): ByteStream {
             val socket = server.accept()
-            if (ipcPath != null) return KtorStream(socket, "ipc://$ipcPath")
-            return KtorStream(socket, "tcp://" + remoteOf(socket)).also { it.tune(options) }
+            if (ipcPath != null) return KtorStream(socket, "ipc://$ipcPath", selector)
+            return KtorStream(socket, "tcp://" + remoteOf(socket), selector).also { it.tune(options) }
         }
 
         override fun close() {
@@ -123,12 +120,55 @@ internal class KtorTransport : StreamTransport {
         }
     }
 
-    internal class KtorStream(private val socket: Socket, override val remoteAddress: String) : ByteStream {
-        private val input: ByteReadChannel = socket.openReadChannel()
-        private val output: ByteWriteChannel = socket.openWriteChannel(autoFlush = false)
+    /**
+     * A connection as a [ByteStream]: non-blocking reads and writes straight on the NIO channel, waiting on Ktor's
+     * selector only when the kernel has nothing to read or no room to write. Ktor's own byte channels are not used:
+     * they add a coroutine and a copy in each direction, which is what a small message pays for most.
+     */
+    internal class KtorStream(
+        private val socket: Socket,
+        override val remoteAddress: String,
+        private val selector: SelectorManager,
+    ) : ByteStream {
+        private val selectable = socket as Selectable
+        private val channel = selectable.channel as SocketChannel
+        private var readWrapper: ByteBuffer = EMPTY
+        private var writeWrapper: ByteBuffer = EMPTY
 
-        /** The TCP socket underneath, for the options Ktor does not expose (null if Ktor's internals change). */
-        private val tcpChannel: SocketChannel? = (socket as? Selectable)?.channel as? SocketChannel
+        /** The TCP socket underneath, for the options Ktor does not expose (null for ipc). */
+        private val tcpChannel: SocketChannel? = channel.takeIf { it.localAddress is java.net.InetSocketAddress }
+
+        override suspend fun read(destination: ByteArray, offset: Int, length: Int): Int {
+            val buffer = wrap(readWrapper, destination, offset, length).also { readWrapper = it }
+            while (true) {
+                val n = channel.read(buffer)
+                if (n != 0) return n
+                await(SelectInterest.READ)
+            }
+        }
+
+        override suspend fun write(source: ByteArray, offset: Int, length: Int) {
+            val buffer = wrap(writeWrapper, source, offset, length).also { writeWrapper = it }
+            while (buffer.hasRemaining()) {
+                if (channel.write(buffer) == 0) await(SelectInterest.WRITE)
+            }
+        }
+
+        /** Suspends until the selector reports [interest] (Ktor's protocol: announce the interest, then select). */
+        private suspend fun await(interest: SelectInterest) {
+            selectable.interestOp(interest, true)
+            try {
+                selector.select(selectable, interest)
+            } finally {
+                selectable.interestOp(interest, false)
+            }
+        }
+
+        override fun close() {
+            runCatching { channel.close() }
+            selector.notifyClosed(selectable) // wakes a read or write waiting on the selector with an exception
+            socket.close()
+        }
 
         /** The value of the kernel socket option [option], as set (for tests and diagnostics). */
         fun <T> option(option: SocketOption<T>): T? = tcpChannel?.getOption(option)
@@ -155,21 +195,18 @@ internal class KtorTransport : StreamTransport {
             set(ExtendedSocketOptions.TCP_KEEPINTERVAL, options.keepAliveInterval)
             set(ExtendedSocketOptions.TCP_KEEPCOUNT, options.keepAliveCount)
         }
-
-        override suspend fun read(destination: ByteArray, offset: Int, length: Int): Int =
-            input.readAvailable(destination, offset, length)
-
-        override suspend fun write(source: ByteArray, offset: Int, length: Int) {
-            output.writeFully(source, offset, offset + length)
-            output.flush()
-        }
-
-        override fun close() {
-            socket.close()
-        }
     }
 
     private companion object {
+        val EMPTY: ByteBuffer = ByteBuffer.allocate(0)
+
+        /** [cached] re-aimed at [array] (no allocation when the caller keeps passing the same array), or a new wrapper. */
+        fun wrap(cached: ByteBuffer, array: ByteArray, offset: Int, length: Int): ByteBuffer {
+            if (cached.array() !== array) return ByteBuffer.wrap(array, offset, length)
+            cached.limit(offset + length).position(offset)
+            return cached
+        }
+
         fun remoteOf(socket: Socket): String {
             val remote = socket.remoteAddress
             return if (remote is InetSocketAddress) TcpAddress.format(addressText(remote) ?: remote.hostname, remote.port) else remote.toString()
