@@ -117,11 +117,14 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
 
     override suspend fun unbind(endpoint: String) {
         checkOpen()
-        val handle = synchronized(lock) { endpoints.remove(endpoint) ?: endpoints.entries.firstOrNull { it.value.requested == endpoint && it.value.isBind }?.let { endpoints.remove(it.key) } }
-            ?: throw ZmqException(ZmqError.ENOENT, "not bound to $endpoint")
-        if (!handle.isBind) {
-            synchronized(lock) { endpoints[handle.resolved] = handle }
-            throw ZmqException(ZmqError.ENOENT, "not bound to $endpoint (it is connected)")
+        // Either the resolved endpoint (lastEndpoint) or the one asked for (`tcp://127.0.0.1:*`) names a bind.
+        val handle = synchronized(lock) {
+            val key = endpoints.entries.firstOrNull { (key, h) -> h.isBind && (key == endpoint || h.requested == endpoint) }?.key
+            key?.let { endpoints.remove(it) }
+        }
+        if (handle == null) {
+            val connected = synchronized(lock) { endpoints[endpoint] != null }
+            throw ZmqException(ZmqError.ENOENT, if (connected) "not bound to $endpoint (it is connected)" else "not bound to $endpoint")
         }
         handle.close()
     }
