@@ -37,7 +37,8 @@ import kotlin.coroutines.startCoroutine
  *
  * ## Cancellation
  * Cancelling a pending [recv] future takes no message: the message that would have gone to it goes to the next
- * receive instead. Cancelling a pending [send] future withdraws the message unless it was queued at that same
+ * receive instead (the engine's wait takes nothing until it can complete; should a message be taken in the same
+ * instant as the cancel, it is kept for the next [recv] of this `AsyncSocket`). Cancelling a pending [send] future withdraws the message unless it was queued at that same
  * instant (then `cancel` still reports true; the message goes out once).
  *
  * ## Threads

@@ -166,7 +166,7 @@ public class BlockingSocket(
 
     /** Sends [message] under [sendLock]: the non-blocking path first, then a blocking wait. */
     private fun sendWhole(message: Message) {
-        if (!socket.trySend(message)) run("send") { socket.send(message) }
+        if (!trySendSpinning(message)) run("send") { socket.send(message) }
         pendingFrames.clear()
     }
 
@@ -186,8 +186,7 @@ public class BlockingSocket(
         lock(receiveLock, "recv")
         try {
             restOfReceived()?.let { return it }
-            socket.tryReceive()?.let { return it }
-            return run("recv") { socket.receive() }
+            return tryReceiveSpinning() ?: run("recv") { socket.receive() }
         } finally {
             receiveLock.unlock()
         }
@@ -229,7 +228,8 @@ public class BlockingSocket(
                 if (receivedNext == current.size) received = null
                 return frame
             }
-            val message = socket.tryReceive() ?: if (blocking) run("recv") { socket.receive() } else return null
+            val message = (if (blocking) tryReceiveSpinning() else socket.tryReceive())
+                ?: if (blocking) run("recv") { socket.receive() } else return null
             if (message.size > 1) {
                 received = message
                 receivedNext = 1
@@ -331,6 +331,33 @@ public class BlockingSocket(
     override fun close(): Unit = socket.close()
 
     override fun toString(): String = "BlockingSocket(${socket.type})"
+
+    private companion object {
+        /** Non-blocking attempts before a blocking call parks its thread (`io.zerokt.java.spinTries`, default 0). */
+        val SPIN_TRIES: Int = Integer.getInteger("io.zerokt.java.spinTries", 0)
+    }
+
+    /**
+     * [Socket.tryReceive], retried for a few microseconds before the caller parks: at high message rates the next
+     * message is usually that close, and parking and waking a thread costs far more. Bounded, so an idle socket
+     * costs nothing.
+     */
+    private fun tryReceiveSpinning(): Message? {
+        for (i in 0 until SPIN_TRIES) {
+            socket.tryReceive()?.let { return it }
+            Thread.onSpinWait()
+        }
+        return socket.tryReceive()
+    }
+
+    /** [Socket.trySend], retried for a few microseconds before the caller parks (see [tryReceiveSpinning]). */
+    private fun trySendSpinning(message: Message): Boolean {
+        for (i in 0 until SPIN_TRIES) {
+            if (socket.trySend(message)) return true
+            Thread.onSpinWait()
+        }
+        return socket.trySend(message)
+    }
 
     /** Takes [lock], letting an interrupt end the wait with `EINTR` (another thread may be blocked holding it). */
     private fun lock(lock: ReentrantLock, what: String) {

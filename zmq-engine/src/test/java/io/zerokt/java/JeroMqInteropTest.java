@@ -30,7 +30,9 @@ class JeroMqInteropTest {
             peer.socket("REP");
             String endpoint = peer.bind(Endpoints.INSTANCE.tcpWildcard());
             req.setLinger(0);
-            // JeroMQ sometimes drops a fresh connection's greeting (zeromq/jeromq#1022): REQ_RELAXED lets us ask again.
+            // JeroMQ sometimes leaves a fresh connection without its greeting (zeromq/jeromq#1022): a short handshake
+            // limit remakes such a connection within seconds, and REQ_RELAXED lets us ask again.
+            req.setOption(io.zerokt.Zmq.ZMQ_HANDSHAKE_IVL, 2000);
             req.setOption(io.zerokt.Zmq.ZMQ_REQ_RELAXED, true);
             req.setOption(io.zerokt.Zmq.ZMQ_REQ_CORRELATE, true);
             req.connect(endpoint);
@@ -57,6 +59,7 @@ class JeroMqInteropTest {
         try (Context ctx = ZeroKt.context();
              BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
              JeroMqPeer peer = JeroMqPeer.start()) {
+            pull.setOption(io.zerokt.Zmq.ZMQ_HANDSHAKE_IVL, 2000); // see zeromq/jeromq#1022 above
             pull.bind(Endpoints.INSTANCE.tcpWildcard());
             peer.socket("PUSH");
             peer.connect(pull.getLastEndpoint());
@@ -76,6 +79,7 @@ class JeroMqInteropTest {
              JeroMqPeer peer = JeroMqPeer.start()) {
             peer.socket("ROUTER");
             String endpoint = peer.bind(Endpoints.INSTANCE.tcpWildcard());
+            dealer.setOption(io.zerokt.Zmq.ZMQ_HANDSHAKE_IVL, 2000); // see zeromq/jeromq#1022 above
             dealer.connect(endpoint);
             dealer.send("ping").get(10, java.util.concurrent.TimeUnit.SECONDS);
             List<byte[]> got = null;

@@ -27,6 +27,7 @@ fun main(args: Array<String>) {
     val apis = linkedMapOf<String, (String, Int, Int) -> Double>(
         "kotlin-suspend" to ::suspendApi,
         "java-blocking" to ::blockingApi,
+        "java-blocking-msg" to ::blockingMessageApi,
         "jeromq" to ::jeromq,
     )
     for (transport in listOf("tcp", "inproc")) {
@@ -34,17 +35,20 @@ fun main(args: Array<String>) {
         repeat(rounds) { round ->
             for ((name, bench) in apis) {
                 val rate = bench(transport, warmUp, count)
-                println(String.format("%-7s %-15s round %d: %,12.0f msg/s", transport, name, round + 1, rate))
+                println(String.format("%-7s %-17s round %d: %,12.0f msg/s", transport, name, round + 1, rate))
                 best[name] = maxOf(best[name] ?: 0.0, rate)
             }
         }
         val suspendRate = best.getValue("kotlin-suspend")
         val blockingRate = best.getValue("java-blocking")
+        val messageRate = best.getValue("java-blocking-msg")
         val jeromqRate = best.getValue("jeromq")
         println(
             String.format(
-                "%-7s best: suspend %,.0f, blocking %,.0f, jeromq %,.0f msg/s; blocking/suspend %.2f, blocking/jeromq %.2f",
-                transport, suspendRate, blockingRate, jeromqRate, blockingRate / suspendRate, blockingRate / jeromqRate,
+                "%-7s best: suspend %,.0f, blocking byte[] %,.0f, blocking Message %,.0f, jeromq %,.0f msg/s; " +
+                    "blocking/suspend %.2f (Message %.2f), blocking/jeromq %.2f",
+                transport, suspendRate, blockingRate, messageRate, jeromqRate,
+                blockingRate / suspendRate, messageRate / suspendRate, blockingRate / jeromqRate,
             ),
         )
     }
@@ -92,6 +96,28 @@ private fun blockingApi(transport: String, warmUp: Int, count: Int): Double {
                 repeat(warmUp) { pull.recv() }
                 val start = System.nanoTime()
                 repeat(count) { pull.recv() }
+                val rate = count * 1e9 / (System.nanoTime() - start)
+                sender.join()
+                return rate
+            }
+        }
+    }
+}
+
+/** The Java blocking API with [Message]s (`send(Message)`, `recvMsg()`): the bridge's own cost, without copying bytes. */
+private fun blockingMessageApi(transport: String, warmUp: Int, count: Int): Double {
+    Context().use { ctx ->
+        BlockingSocket(ctx, SocketType.PULL).use { pull ->
+            BlockingSocket(ctx, SocketType.PUSH).use { push ->
+                pull.linger = 0
+                push.linger = 0
+                pull.bind(endpoint(transport))
+                push.connect(pull.lastEndpoint!!)
+                val message = Message.of(Frame.wrap(payload))
+                val sender = thread(name = "bench-sender") { repeat(warmUp + count) { push.send(message) } }
+                repeat(warmUp) { pull.recvMsg() }
+                val start = System.nanoTime()
+                repeat(count) { pull.recvMsg() }
                 val rate = count * 1e9 / (System.nanoTime() - start)
                 sender.join()
                 return rate

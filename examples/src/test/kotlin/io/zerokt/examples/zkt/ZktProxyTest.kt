@@ -7,8 +7,8 @@ import io.kotest.matchers.string.shouldStartWith
 import io.zerokt.testing.Ports
 
 /**
- * `zkt proxy`: a ROUTER/DEALER broker between `zkt cat` and `zkt echo` runs, steered over its control socket, and
- * its usage errors (one line, exit 2).
+ * `zkt proxy` and `zkt example`: a ROUTER/DEALER broker between `zkt cat` and `zkt echo` runs, steered over its control socket, and
+ * its usage errors (one line, exit 2); each Java example run through `zkt example`.
  */
 class ZktProxyTest : FunSpec({
     timeout = 120_000
@@ -48,6 +48,16 @@ class ZktProxyTest : FunSpec({
         run.exitCode shouldBe 2
         run.errLines.size shouldBe 1
         run.errLines[0] shouldStartWith "zkt: error: give the frontend an endpoint"
+    }
+
+    test("exampleRunsEachJavaExampleAndRejectsAnUnknownName") {
+        for (name in listOf("hello-world", "pub-sub-topics", "pipeline", "broker", "poller-loop", "async-client")) {
+            zkt("example", name).exitCode shouldBe 0
+        }
+        val unknown = zkt("example", "nope")
+        unknown.exitCode shouldBe 2
+        unknown.errLines.size shouldBe 1
+        unknown.errLines[0] shouldStartWith "zkt: error: unknown example 'nope'"
     }
 
     test("aBindFailureIsOneLineAndExitOne") {
