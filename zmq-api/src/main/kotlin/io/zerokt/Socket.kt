@@ -49,6 +49,27 @@ public interface Socket : AutoCloseable {
     public fun tryReceive(): Message?
 
     /**
+     * Suspends until a receive could succeed without waiting (`ZMQ_POLLIN` in [ZMQ_EVENTS], what `zmq_poll` waits
+     * for), without taking anything. Another receiver may still take the message first, so follow it with
+     * [tryReceive] and wait again on null.
+     *
+     * ## Cancellation
+     * Cancellable at any point; it consumes nothing, so cancelling it never loses a message.
+     *
+     * ## Errors
+     * `ENOTSOCK` once the socket is closed, `ETERM` once its context is.
+     */
+    public suspend fun awaitReadable()
+
+    /**
+     * Suspends until a send could be queued without waiting (`ZMQ_POLLOUT` in [ZMQ_EVENTS]): some pipe the type
+     * would use is below its high-water mark (PUSH, DEALER, REQ, PAIR), REQ/REP are in the sending state;
+     * PUB, XPUB and ROUTER are always writable, as in libzmq. Sends nothing; cancellable; same errors as
+     * [awaitReadable].
+     */
+    public suspend fun awaitWritable()
+
+    /**
      * Starts listening on [endpoint] (`tcp://host:port` (a `*` host for every interface, a `*` or 0 port for an ephemeral one), `ipc:///path`, `ipc://@abstract`,
      * `inproc://name`). Returns once listening; [lastEndpoint] then holds the resolved endpoint. Throws
      * [ZmqException] with `EADDRINUSE`, `EINVAL` (malformed endpoint) or `EPROTONOSUPPORT`.

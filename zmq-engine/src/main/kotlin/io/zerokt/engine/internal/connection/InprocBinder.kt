@@ -84,7 +84,10 @@ internal class InprocBinder : Binder {
             return
         }
         // The binder's side shares the connector's pipes crosswise.
-        val binderPeer = Peer(endpoint, out = connectorPeer.incoming, incoming = connectorPeer.out, isConnectSide = false)
+        val c = connector.options
+        val b = binder.options
+        val binderCapacity = Peer.capacity(sum(c.receiveHwm, b.sendHwm), c.conflate || b.conflate)
+        val binderPeer = Peer(endpoint, out = connectorPeer.incoming, incoming = connectorPeer.out, isConnectSide = false, outCapacity = binderCapacity)
         connectorPeer.counterpart = binderPeer
         binderPeer.counterpart = connectorPeer
         connectorPeer.owner = connector
@@ -120,7 +123,7 @@ internal class InprocBinder : Binder {
         val conflate = c.conflate || b?.conflate == true
         val out = Peer.pipe(sum(c.sendHwm, b?.receiveHwm ?: DEFAULT_HWM), conflate)
         val incoming = Peer.pipe(sum(c.receiveHwm, b?.sendHwm ?: DEFAULT_HWM), conflate)
-        return Peer(endpoint, out, incoming, isConnectSide = true)
+        return Peer(endpoint, out, incoming, isConnectSide = true, outCapacity = Peer.capacity(sum(c.sendHwm, b?.receiveHwm ?: DEFAULT_HWM), conflate))
     }
 
     private fun idOf(bytes: ByteArray?): Frame = if (bytes == null || bytes.isEmpty()) Frame.EMPTY else Frame.of(bytes)

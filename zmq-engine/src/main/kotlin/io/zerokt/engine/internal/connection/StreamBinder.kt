@@ -84,7 +84,7 @@ internal class StreamBinder(private val transport: () -> StreamTransport) : Bind
         val persistent = if (socket.attachesOnHandshake) {
             null
         } else {
-            Peer(endpoint.text, Peer.pipe(o.sendHwm, o.conflate), Peer.pipe(o.receiveHwm, o.conflate), isConnectSide = true).also {
+            Peer(endpoint.text, Peer.pipe(o.sendHwm, o.conflate), Peer.pipe(o.receiveHwm, o.conflate), isConnectSide = true, outCapacity = Peer.capacity(o.sendHwm, o.conflate)).also {
                 it.owner = socket
                 socket.attach(it)
             }

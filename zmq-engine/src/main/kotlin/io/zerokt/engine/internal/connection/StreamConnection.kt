@@ -164,6 +164,7 @@ internal class StreamConnection(
             Peer.pipe(o.sendHwm, o.conflate),
             Peer.pipe(o.receiveHwm, o.conflate),
             isConnectSide = assignedRoutingId != null,
+            outCapacity = Peer.capacity(o.sendHwm, o.conflate),
         )
         peer.owner = socket
         peer.peerType = event.peerSocketType
@@ -245,14 +246,17 @@ internal class StreamConnection(
                 }
                 if (first === CLOSED) break
             }
+            var took = if (first != null) 1 else 0
             synchronized(codec) {
                 codec.drainOutput(out)
                 if (first != null) encode(first)
                 while (out.size < BATCH_BYTES) {
                     val next = pipe.tryReceive().getOrNull() ?: break
                     encode(next)
+                    took++
                 }
             }
+            if (took > 0) peer.tookFromOut(took)
             writeOut()
         }
         // The socket closed this pipe (close with linger, or disconnect) and everything queued is written: done.

@@ -3,7 +3,6 @@ package io.zerokt.engine.internal.pattern
 import io.zerokt.Message
 import io.zerokt.engine.internal.socket.Peer
 import io.zerokt.engine.internal.socket.RealSocket
-import kotlinx.coroutines.selects.select
 
 /**
  * Fair-queueing over the incoming pipes of a socket's peers (libzmq's `fq_t`; RFC 28/30 "SHALL receive incoming
@@ -11,6 +10,9 @@ import kotlinx.coroutines.selects.select
  * in turn. A pipe that is closed and drained is dropped from the socket's readable set.
  *
  * Used by PULL, DEALER, ROUTER, REP, SUB, XSUB, XPUB, PAIR. Not thread-safe: the socket serialises receives.
+ * Messages leave a pipe only through the non-suspending [tryReceive]; the slow path waits on the socket's
+ * readability signal and tries again, so a cancelled wait has taken nothing (no element is lost to a
+ * cancellation racing a channel hand-over).
  */
 internal class FairQueue(private val socket: RealSocket) {
     private var next = 0
@@ -32,6 +34,8 @@ internal class FairQueue(private val socket: RealSocket) {
             if (result.isSuccess) {
                 next = i + 1
                 lastPeer = peer
+                // An inproc pipe is the other socket's out pipe: tell its sender there is room again.
+                peer.counterpart?.tookFromOut(1)
                 return result.getOrThrow()
             }
             if (result.isClosed) socket.dropReadable(peer)
@@ -46,33 +50,17 @@ internal class FairQueue(private val socket: RealSocket) {
         return withZmqTimeout(timeoutMillis, "receive") { awaitMessage() }
     }
 
-    /** Waits for the next message with no timeout of its own. */
-    suspend fun awaitMessage(extra: (kotlinx.coroutines.selects.SelectBuilder<Message?>.() -> Unit)? = null): Message {
+    /**
+     * Waits for the next message with no timeout of its own. [extraTry] takes from another source first (XPUB's
+     * subscriptions), whose producer fires the socket's readability signal too.
+     */
+    suspend fun awaitMessage(extraTry: (() -> Message?)? = null): Message {
         while (true) {
+            val wake = socket.readSignal.arm()
             socket.checkOpen()
+            extraTry?.invoke()?.let { return it }
             tryReceive()?.let { return it }
-            val peers = socket.readable
-            val changed = socket.peersChanged
-            val message: Message? = select {
-                val n = peers.size
-                for (k in 0 until n) {
-                    val peer = peers[(next + k) % n]
-                    peer.incoming.onReceiveCatching { result ->
-                        if (result.isSuccess) {
-                            lastPeer = peer
-                            next = (next + k + 1)
-                            result.getOrThrow()
-                        } else {
-                            socket.dropReadable(peer)
-                            null
-                        }
-                    }
-                }
-                extra?.invoke(this)
-                changed.onAwait { null }
-                socket.closeSignal.onAwait { null }
-            }
-            if (message != null) return message
+            wake.await()
         }
     }
 

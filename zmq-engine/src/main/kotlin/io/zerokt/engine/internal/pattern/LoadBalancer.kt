@@ -3,14 +3,14 @@ package io.zerokt.engine.internal.pattern
 import io.zerokt.Message
 import io.zerokt.engine.internal.socket.Peer
 import io.zerokt.engine.internal.socket.RealSocket
-import kotlinx.coroutines.channels.ClosedSendChannelException
-import kotlinx.coroutines.selects.select
 
 /**
  * Round-robin over the outgoing pipes of a socket's peers, skipping full ones (libzmq's `lb_t`; RFC 28/30
  * "SHALL route outgoing messages to available peers using a round-robin strategy").
  *
- * Used by PUSH, DEALER and REQ. Not thread-safe: the socket serialises sends.
+ * Used by PUSH, DEALER, REQ and PAIR. Not thread-safe: the socket serialises sends. Every message goes in with a
+ * non-suspending `trySend`, counted in [Peer.sent], so that [hasRoom] is exact and a cancelled [send] has queued
+ * nothing: the slow path waits on the socket's writability signal and tries again, it never parks inside a pipe.
  */
 internal class LoadBalancer(private val socket: RealSocket) {
     private var next = 0
@@ -24,7 +24,8 @@ internal class LoadBalancer(private val socket: RealSocket) {
         repeat(n) {
             if (i >= n) i = 0
             val peer = peers[i]
-            if (peer.out.trySend(message).isSuccess) {
+            if (peer.hasRoom() && peer.out.trySend(message).isSuccess) {
+                peer.sent++
                 next = i + 1
                 return peer
             }
@@ -41,30 +42,13 @@ internal class LoadBalancer(private val socket: RealSocket) {
 
     private suspend fun awaitRoom(message: Message): Peer {
         while (true) {
+            val wake = socket.writeSignal.arm()
             socket.checkOpen()
             trySend(message)?.let { return it }
-            val peers = socket.peers
-            val changed = socket.peersChanged
-            val chosen: Peer? = try {
-                select {
-                    val n = peers.size
-                    for (k in 0 until n) {
-                        val peer = peers[(next + k) % n]
-                        peer.out.onSend(message) { peer }
-                    }
-                    changed.onAwait { null }
-                    socket.closeSignal.onAwait { null }
-                }
-            } catch (_: ClosedSendChannelException) {
-                null
-            }
-            if (chosen != null) {
-                next = peers.indexOf(chosen) + 1
-                return chosen
-            }
+            wake.await()
         }
     }
 
-    /** True when a send could go somewhere now (an approximation: some peer is attached). */
-    fun hasRoom(): Boolean = socket.peers.isNotEmpty()
+    /** True when a send could go somewhere now: some peer's pipe is below its high-water mark (ZMQ_POLLOUT). */
+    fun hasRoom(): Boolean = socket.peers.any { it.hasRoom() && !it.out.isClosedForSend }
 }

@@ -22,7 +22,27 @@ internal class Peer(
     val incoming: Channel<Message>,
     /** True when this peer was made by `connect` (and so outlives its connections). */
     val isConnectSide: Boolean,
+    /** How many messages [out] holds before it is full; 0 when it never is (unbounded or conflated). */
+    val outCapacity: Int = 0,
 ) {
+    /** Messages the socket's load balancer put into [out]; written only by the socket's (serialised) sender. */
+    @Volatile var sent: Long = 0
+
+    /** Messages taken from [out] by its one reader (the connection's writer, or the inproc socket on the other side). */
+    @Volatile var taken: Long = 0
+
+    /**
+     * True when [out] has room for another message (ZMQ_POLLOUT for this pipe). Exact for what the load balancer
+     * sends; the few messages the engine adds itself (a probe, a welcome) only make it err towards "room".
+     */
+    fun hasRoom(): Boolean = outCapacity <= 0 || sent - taken < outCapacity
+
+    /** Notes that the reader of [out] took [count] messages and wakes the owner's writability waiters. */
+    fun tookFromOut(count: Int) {
+        taken += count
+        owner?.writeSignal?.fire()
+    }
+
     /** The peer's routing id as a ROUTER sees it (from the handshake's Identity, or generated). */
     @Volatile var routingId: Frame = Frame.EMPTY
 
@@ -56,6 +76,9 @@ internal class Peer(
     override fun toString(): String = "Peer($endpoint, ${remoteAddress ?: "unconnected"})"
 
     companion object {
+        /** The [outCapacity] of a pipe made by [pipe] with these arguments. */
+        fun capacity(hwm: Int, conflate: Boolean): Int = if (conflate || hwm <= 0) 0 else hwm
+
         /** A pipe with room for [hwm] messages (0 = unbounded), or only the newest one when [conflate]. */
         fun pipe(hwm: Int, conflate: Boolean): Channel<Message> = when {
             conflate -> Channel(Channel.CONFLATED)

@@ -57,6 +57,12 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     /** Completed when the socket closes: wakes every waiting call. */
     val closeSignal = CompletableDeferred<Unit>()
 
+    /** Fired after anything that may make a receive succeed: a message queued, a peer change, close. */
+    val readSignal = ReadinessSignal()
+
+    /** Fired after anything that may make a send succeed: room made in an out pipe, a peer change, close. */
+    val writeSignal = ReadinessSignal()
+
     private val monitors = CopyOnWriteArrayList<Channel<MonitorEvent>>()
     private val endpoints = LinkedHashMap<String, EndpointHandle>()
 
@@ -72,30 +78,62 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     override suspend fun send(message: Message) {
         checkOpen()
         sendMutex.withLock { behaviour.send(message, options.sendTimeout) }
+        afterSend()
     }
 
     override fun trySend(message: Message): Boolean {
         checkOpen()
         if (!sendMutex.tryLock()) return false
-        try {
-            return behaviour.trySend(message)
+        val sent = try {
+            behaviour.trySend(message)
         } finally {
             sendMutex.unlock()
         }
+        if (sent) afterSend()
+        return sent
     }
 
     override suspend fun receive(): Message {
         checkOpen()
-        return receiveMutex.withLock { behaviour.receive(options.receiveTimeout) }
+        val message = receiveMutex.withLock { behaviour.receive(options.receiveTimeout) }
+        writeSignal.fire()
+        return message
     }
 
     override fun tryReceive(): Message? {
         checkOpen()
         if (!receiveMutex.tryLock()) return null
-        try {
-            return behaviour.tryReceive()
+        val message = try {
+            behaviour.tryReceive()
         } finally {
             receiveMutex.unlock()
+        }
+        // A receive can make a send possible (REQ got its reply, an inproc sender got room).
+        if (message != null) writeSignal.fire()
+        return message
+    }
+
+    /** Wakes whoever a send may have made readable: this socket (REP may receive again) and inproc peers' sockets. */
+    private fun afterSend() {
+        readSignal.fire()
+        for (peer in peers) peer.counterpart?.owner?.readSignal?.fire()
+    }
+
+    override suspend fun awaitReadable() {
+        while (true) {
+            val wake = readSignal.arm()
+            checkOpen()
+            if (behaviour.canReceiveNow()) return
+            wake.await()
+        }
+    }
+
+    override suspend fun awaitWritable() {
+        while (true) {
+            val wake = writeSignal.arm()
+            checkOpen()
+            if (behaviour.canSendNow()) return
+            wake.await()
         }
     }
 
@@ -191,13 +229,21 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         val old = peersChanged
         peersChanged = CompletableDeferred()
         old.complete(Unit)
+        readSignal.fire()
+        writeSignal.fire()
     }
 
     /** Where a connection hands a message from its peer: the type decides (queue it, or read a subscription from it). */
-    suspend fun deliver(peer: Peer, message: Message) = behaviour.onPeerMessage(peer, message)
+    suspend fun deliver(peer: Peer, message: Message) {
+        behaviour.onPeerMessage(peer, message)
+        readSignal.fire()
+    }
 
     /** Where a connection hands a SUBSCRIBE or CANCEL command from its peer. */
-    fun deliverSubscription(peer: Peer, topic: ByteArray, subscribe: Boolean) = behaviour.onPeerSubscription(peer, topic, subscribe)
+    fun deliverSubscription(peer: Peer, topic: ByteArray, subscribe: Boolean) {
+        behaviour.onPeerSubscription(peer, topic, subscribe)
+        readSignal.fire()
+    }
 
     /** Messages a fresh connection must send first (a SUB's subscriptions). */
     fun greetingMessages(peer: Peer): List<Message> = behaviour.greetingMessages(peer)
@@ -289,6 +335,8 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
             endpoints.clear()
         }
         closeSignal.complete(Unit)
+        readSignal.fire()
+        writeSignal.fire()
         handles.filter { it.isBind }.forEach { it.stopAccepting() }
         val lingering = peers.toList()
         // Closing each outgoing pipe lets its writer send what is queued and then end the connection.

@@ -30,6 +30,12 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
     private val fq = FairQueue(socket)
     @Volatile private var lastSubscriber: Peer? = null
 
+    /** Passes a subscription up to the XPUB's reader and wakes it. */
+    private fun pushUpstream(message: Message) {
+        upstream.trySend(message)
+        socket.readSignal.fire()
+    }
+
     override fun afterAttach(peer: Peer) {
         if (extended) socket.options.xpubWelcome?.let { peer.out.trySend(Message.of(Frame.wrap(it.copyOf()))) }
     }
@@ -38,7 +44,7 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
         synchronized(subscriptionsLock) {
             for (topic in peer.subscriptions.topics()) {
                 while (peer.subscriptions.remove(topic)) { /* drain counts */ }
-                if (allTopics.remove(topic) && extended && !socket.options.xpubManual) upstream.trySend(subscriptionMessage(topic, false))
+                if (allTopics.remove(topic) && extended && !socket.options.xpubManual) pushUpstream(subscriptionMessage(topic, false))
             }
             peer.subscriptions.clear()
         }
@@ -59,19 +65,19 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
         val options = socket.options
         if (extended && options.xpubManual) {
             lastSubscriber = peer
-            upstream.trySend(subscriptionMessage(topic, subscribe))
+            pushUpstream(subscriptionMessage(topic, subscribe))
             return
         }
         synchronized(subscriptionsLock) {
             if (subscribe) {
                 peer.subscriptions.add(topic)
                 val first = allTopics.add(topic)
-                if (extended && (first || options.xpubVerbose || options.xpubVerboser)) upstream.trySend(subscriptionMessage(topic, true))
+                if (extended && (first || options.xpubVerbose || options.xpubVerboser)) pushUpstream(subscriptionMessage(topic, true))
             } else {
                 if (!peer.subscriptions.contains(topic)) return // not subscribed: nothing to cancel
                 peer.subscriptions.remove(topic)
                 val last = allTopics.remove(topic)
-                if (extended && (last || options.xpubVerboser)) upstream.trySend(subscriptionMessage(topic, false))
+                if (extended && (last || options.xpubVerboser)) pushUpstream(subscriptionMessage(topic, false))
             }
         }
     }
@@ -132,7 +138,7 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
     override suspend fun receive(timeoutMillis: Int): Message {
         if (!extended) cannotReceive()
         tryReceive()?.let { return it }
-        return withZmqTimeout(timeoutMillis, "receive") { fq.awaitMessage { upstream.onReceive { it } } }
+        return withZmqTimeout(timeoutMillis, "receive") { fq.awaitMessage(extraTry = { upstream.tryReceive().getOrNull() }) }
     }
 
     override fun tryReceive(): Message? {

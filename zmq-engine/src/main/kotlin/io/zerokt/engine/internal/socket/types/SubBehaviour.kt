@@ -65,6 +65,7 @@ internal class SubBehaviour(socket: RealSocket, private val extended: Boolean) :
             owner.deliverSubscription(other, bytes.copyOfRange(1, bytes.size), bytes[0] == 1.toByte())
         } else {
             other.incoming.trySend(message)
+            owner.readSignal.fire()
         }
     }
 

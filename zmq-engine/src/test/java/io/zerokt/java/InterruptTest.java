@@ -1,0 +1,193 @@
+package io.zerokt.java;
+
+import io.zerokt.Context;
+import io.zerokt.SocketType;
+import io.zerokt.ZeroKt;
+import io.zerokt.ZmqError;
+import io.zerokt.ZmqException;
+import io.zerokt.testing.Endpoints;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * What JeroMQ users asked for: Thread.interrupt() unblocks send/recv/poll with EINTR and loses or duplicates
+ * nothing; closing the context wakes blocked threads with ETERM.
+ */
+@Timeout(60)
+class InterruptTest {
+    /** Runs [body] on a new thread and returns what it threw (or null), once it has finished. */
+    static Thread start(Runnable body, AtomicReference<Throwable> thrown) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    /** Waits until [t] is parked (blocked in our call), bounded. */
+    static void awaitBlocked(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            if (System.nanoTime() > deadline) fail("the thread never blocked: " + t.getState());
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void interruptEndsABlockedRecvWithEintrAndTheSocketStaysUsable() throws Exception {
+        try (Context ctx = ZeroKt.context();
+             BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
+             BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH)) {
+            pull.bind(Endpoints.INSTANCE.tcpWildcard());
+            push.connect(pull.getLastEndpoint());
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicBoolean flagAfter = new AtomicBoolean();
+            Thread receiver = start(() -> {
+                try {
+                    pull.recv();
+                } finally {
+                    flagAfter.set(Thread.interrupted());
+                }
+            }, thrown);
+            awaitBlocked(receiver);
+            receiver.interrupt();
+            receiver.join(10_000);
+            assertFalse(receiver.isAlive());
+            ZmqException e = assertInstanceOf(ZmqException.class, thrown.get());
+            assertEquals(ZmqError.EINTR, e.getError());
+            assertTrue(flagAfter.get(), "the interrupt flag is set again");
+
+            push.send("after");
+            assertEquals("after", pull.recvStr());
+        }
+    }
+
+    @Test
+    void interruptEndsABlockedSendWhichQueuedNothing() throws Exception {
+        try (Context ctx = ZeroKt.context();
+             BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH);
+             BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL)) {
+            push.setLinger(0);
+            push.bind(Endpoints.INSTANCE.inprocEndpoint("interrupt"));
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread sender = start(() -> push.send("interrupted"), thrown);
+            awaitBlocked(sender);
+            sender.interrupt();
+            sender.join(10_000);
+            assertEquals(ZmqError.EINTR, assertInstanceOf(ZmqException.class, thrown.get()).getError());
+
+            pull.connect(push.getLastEndpoint());
+            push.send("next");
+            assertEquals("next", pull.recvStr(), "the interrupted message was never queued");
+        }
+    }
+
+    @Test
+    void interruptingARecvManyTimesLosesAndDuplicatesNothing() throws Exception {
+        int count = 20_000;
+        try (Context ctx = ZeroKt.context();
+             BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
+             BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH)) {
+            pull.setReceiveHighWaterMark(10);
+            push.setSendHighWaterMark(10);
+            pull.bind(Endpoints.INSTANCE.tcpWildcard());
+            push.connect(pull.getLastEndpoint());
+            AtomicInteger interrupts = new AtomicInteger();
+            AtomicInteger eintr = new AtomicInteger();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            Thread receiver = new Thread(() -> {
+                try {
+                    int expected = 0;
+                    while (expected < count) {
+                        try {
+                            int got = Integer.parseInt(pull.recvStr());
+                            if (got != expected) throw new AssertionError("expected " + expected + " got " + got);
+                            expected++;
+                        } catch (ZmqException e) {
+                            if (e.getError() != ZmqError.EINTR) throw e;
+                            eintr.incrementAndGet();
+                            Thread.interrupted();
+                        }
+                    }
+                    Thread.interrupted();
+                } catch (Throwable e) {
+                    failed.set(e);
+                } finally {
+                    done.countDown();
+                }
+            });
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < count; i++) push.send(Integer.toString(i));
+            });
+            receiver.start();
+            sender.start();
+            while (!done.await(100, TimeUnit.MICROSECONDS)) {
+                receiver.interrupt();
+                interrupts.incrementAndGet();
+            }
+            sender.join(10_000);
+            assertNull(failed.get(), () -> "receiver failed: " + failed.get());
+            assertNull(pull.tryRecv(), "no message was duplicated");
+            assertTrue(eintr.get() > 0, "some receives were really interrupted (" + interrupts.get() + " interrupts)");
+        }
+    }
+
+    @Test
+    void interruptEndsABlockedPoll() throws Exception {
+        try (Context ctx = ZeroKt.context(); BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL)) {
+            Poller poller = new Poller();
+            poller.register(pull, Poller.POLLIN);
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread t = start(() -> poller.poll(-1), thrown);
+            awaitBlocked(t);
+            t.interrupt();
+            t.join(10_000);
+            assertEquals(ZmqError.EINTR, assertInstanceOf(ZmqException.class, thrown.get()).getError());
+        }
+    }
+
+    @Test
+    void closingTheContextWakesBlockedThreadsWithEterm() throws Exception {
+        Context ctx = ZeroKt.context();
+        BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
+        BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH);
+        BlockingSocket other = new BlockingSocket(ctx, SocketType.PULL);
+        push.setLinger(100);
+        pull.bind(Endpoints.INSTANCE.tcpWildcard());
+        AtomicReference<Throwable> recvThrown = new AtomicReference<>();
+        AtomicReference<Throwable> sendThrown = new AtomicReference<>();
+        AtomicReference<Throwable> pollThrown = new AtomicReference<>();
+        Thread receiver = start(pull::recv, recvThrown);
+        Thread sender = start(() -> push.send("nowhere"), sendThrown);
+        Poller poller = new Poller();
+        poller.register(other, Poller.POLLIN);
+        Thread poll = start(() -> poller.poll(-1), pollThrown);
+        awaitBlocked(receiver);
+        awaitBlocked(sender);
+        awaitBlocked(poll);
+
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(ctx::close);
+        closed.get(10, TimeUnit.SECONDS);
+        for (Thread t : new Thread[]{receiver, sender, poll}) {
+            t.join(10_000);
+            assertFalse(t.isAlive());
+        }
+        for (AtomicReference<Throwable> r : java.util.List.of(recvThrown, sendThrown, pollThrown)) {
+            assertEquals(ZmqError.ETERM, assertInstanceOf(ZmqException.class, r.get()).getError(), String.valueOf(r.get()));
+        }
+    }
+}
