@@ -17,7 +17,7 @@ import kotlin.system.exitProcess
  *
  * Options: `--zkt PATH` (ZeroKt's bin/zkt, required), `--out FILE` (default compare.md), `--repeats N` (3),
  * `--timeout SECONDS` per run (60), `--scale X` (message counts × X, default 1; `--quick` is 0.05), `--no-pin`,
- * `--java-opts "..."` (for every JVM peer), `--scratch DIR` (temporary files and the compiled libzmq peer).
+ * `--java-opts "..."` (for every JVM peer; default `-Xms512m -Xmx512m -XX:+AlwaysPreTouch`), `--scratch DIR` (temporary files and the compiled libzmq peer).
  */
 fun main(args: Array<String>) {
     val options = CompareOptions.parse(args)
@@ -94,7 +94,7 @@ internal class CompareOptions(
             var timeout = 60
             var scale = 1.0
             var pin = true
-            var javaOptions = emptyList<String>()
+            var javaOptions = DEFAULT_JAVA_OPTIONS
             var scratch = "target/compare"
             var i = 0
             fun value(): String = args.getOrNull(++i) ?: usage("${args[i - 1]} needs a value")
@@ -116,6 +116,9 @@ internal class CompareOptions(
             }
             return CompareOptions(zkt ?: usage("--zkt PATH (ZeroKt's bin/zkt) is required"), out, repeats, timeout, scale, pin, javaOptions, scratch)
         }
+
+        /** A fixed, pre-touched heap for every JVM peer alike: no heap growth (page zeroing) while measuring. */
+        val DEFAULT_JAVA_OPTIONS: List<String> = listOf("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch")
 
         private fun usage(problem: String?): Nothing {
             if (problem != null) System.err.println("zkt-compare: error: $problem")
