@@ -11,8 +11,9 @@ import java.nio.channels.SocketChannel
 /**
  * The reference for large messages: what a plain blocking `java.nio` socket pair moves over loopback, with no
  * messaging library (main class `io.zerokt.benchmarks.peers.NioPerf`). local-thr reads SIZE × COUNT bytes through a
- * 64 KiB buffer and reports them as COUNT messages; remote-thr writes COUNT buffers of SIZE bytes. tcp only;
- * arguments and output as [PerfArgs].
+ * 64 KiB buffer and reports them as COUNT messages; remote-thr writes COUNT buffers of SIZE bytes. The kernel's
+ * socket buffers are left to autotune (setting SO_RCVBUF/SO_SNDBUF would turn that off and cap the window). tcp
+ * only; arguments and output as [PerfArgs].
  */
 fun main(args: Array<String>) {
     val a = PerfArgs.parse("nio-perf", args)
@@ -29,7 +30,6 @@ private fun localThr(address: InetSocketAddress, a: PerfArgs) {
     ServerSocketChannel.open().use { server ->
         server.bind(address)
         server.accept().use { channel ->
-            channel.socket().receiveBufferSize = BUFFER
             val buffer = ByteBuffer.allocateDirect(BUFFER)
             read(channel, buffer, a.warmup.toLong() * a.size)
             read(channel, buffer, a.size.toLong()) // libzmq starts its stopwatch at the first message
@@ -55,7 +55,6 @@ private fun read(channel: SocketChannel, buffer: ByteBuffer, bytes: Long) {
 
 private fun remoteThr(address: InetSocketAddress, a: PerfArgs) {
     connect(address).use { channel ->
-        channel.socket().sendBufferSize = BUFFER
         val message = ByteBuffer.allocateDirect(maxOf(a.size, 1)).limit(a.size)
         repeat(a.count) {
             message.clear().limit(a.size)
