@@ -5,6 +5,7 @@ import io.zerokt.Message
 import io.zerokt.SocketType
 import picocli.CommandLine.Command
 import picocli.CommandLine.Mixin
+import picocli.CommandLine.Option
 import picocli.CommandLine.Parameters
 
 /** `zkt remote-lat CONNECT SIZE ROUNDTRIPS`: libzmq's perf/remote_lat with a ZeroKt REQ socket. */
@@ -29,17 +30,29 @@ class RemoteLatCommand : ZktSubcommand() {
     @Parameters(index = "2", paramLabel = "ROUNDTRIPS", description = ["Number of round trips."])
     var roundTrips: Int = 0
 
+    @Option(
+        names = ["--warmup"],
+        paramLabel = "N",
+        description = ["First make N untimed round trips (JIT warm-up); local-lat must then echo N + ROUNDTRIPS."],
+    )
+    var warmup: Int = 0
+
     @Mixin
     lateinit var common: CommonOptions
 
     override suspend fun execute(): Int {
         checkSizeAndCount(size, roundTrips, "ROUNDTRIPS")
+        checkWarmup(warmup)
         common.validate(spec)
         common.newContext().use { context ->
             val req = common.newSocket(context, SocketType.REQ, Role.CLIENT)
             req.linger = 0
             req.connectDescribed(connectTo)
             val request = Message.of(Frame.wrap(ByteArray(size)))
+            repeat(warmup) {
+                req.send(request)
+                PerfLines.checkSize(req.receive(), size)
+            }
             val start = System.nanoTime()
             repeat(roundTrips) {
                 req.send(request)
