@@ -3,6 +3,8 @@ package io.zerokt.examples.java;
 import io.zerokt.Context;
 import io.zerokt.SocketType;
 import io.zerokt.ZeroKt;
+import io.zerokt.ZmqError;
+import io.zerokt.ZmqException;
 import io.zerokt.java.BlockingSocket;
 
 import java.util.ArrayList;
@@ -10,7 +12,9 @@ import java.util.List;
 
 /**
  * A push/pull pipeline: a ventilator PUSHes tasks to worker threads (round-robin), each worker squares its number
- * and PUSHes the result to a sink, which sums them.
+ * and PUSHes the result to a sink, which sums them. When the sink has every result, closing the context stops the
+ * workers: each one blocked in {@code recv} wakes with ETERM (a "stop" message per worker would not do: round-robin
+ * over workers that come and go does not promise one message each).
  */
 public final class Pipeline {
     /** Runs the pipeline over [tasks] numbers with [workers] worker threads; returns the sum of the squares. */
@@ -29,9 +33,10 @@ public final class Pipeline {
                         out.connect("inproc://results");
                         while (true) {
                             long n = Long.parseLong(in.recvStr());
-                            if (n < 0) return;                   // the stop signal
                             out.send(Long.toString(n * n));
                         }
+                    } catch (ZmqException e) {
+                        if (e.getError() != ZmqError.ETERM) throw e; // ETERM: the context closed, time to stop
                     }
                 });
                 worker.start();
@@ -40,7 +45,7 @@ public final class Pipeline {
             for (int i = 1; i <= tasks; i++) ventilator.send(Integer.toString(i));
             long sum = 0;
             for (int i = 0; i < tasks; i++) sum += Long.parseLong(sink.recvStr());
-            for (int w = 0; w < workers; w++) ventilator.send("-1");
+            ctx.close();
             for (Thread t : threads) t.join();
             return sum;
         }
