@@ -55,7 +55,10 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
                     continue
                 }
                 socket.emit(MonitorEvent(MonitorEventType.ACCEPTED, listener.endpoint, remoteAddress = stream.remoteAddress))
-                connectionScope.launch { StreamConnection(socket, stream, listener.endpoint, null, null).run() }
+                // ATOMIC: the connection starts (and so closes its stream) even when the socket is closing meanwhile.
+                connectionScope.launch(start = kotlinx.coroutines.CoroutineStart.ATOMIC) {
+                    StreamConnection(socket, stream, listener.endpoint, null, null).run()
+                }
             }
         }
         return object : EndpointHandle {
