@@ -51,6 +51,9 @@ class PerfCommand : ZktSubcommand() {
     @Option(names = ["--run-timeout"], paramLabel = "SECONDS", description = ["Longest time one measurement may take (default: 60)."])
     var runTimeoutSeconds: Int = 60
 
+    @Option(names = ["--pattern"], paramLabel = "P", description = ["push_pull, pub_sub, req_rep, dealer_router_latency or dealer_router_throughput. Repeatable (default: all)."])
+    var patterns: MutableList<PerfPattern> = ArrayList()
+
     @Option(names = ["--io-uring-variants"], description = ["With --io-uring: also measure io_uring with TCP_CORK, with SEND_ZC (from 16 KiB) and with multishot receive."])
     var ioUringVariants: Boolean = false
 
@@ -71,6 +74,7 @@ class PerfCommand : ZktSubcommand() {
                 ioUringVariants -> listOf(Impl.ZEROKT_IO_URING, Impl.ZEROKT_IO_URING_CORK, Impl.ZEROKT_IO_URING_ZC, Impl.ZEROKT_IO_URING_MULTISHOT)
                 else -> listOf(Impl.ZEROKT_IO_URING)
             },
+            patterns = patterns.distinct().ifEmpty { PerfPattern.entries },
         )
         val cases = plan.cases()
         common.newContext().close() // no engine: one clear error now rather than an error row per measurement

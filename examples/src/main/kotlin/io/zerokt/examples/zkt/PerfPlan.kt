@@ -67,20 +67,22 @@ class PerfPlan(
     private val roundTripCount: Int?,
     /** The io_uring rows to add (tcp and ipc only), after the default-engine ones. */
     private val ioUringImpls: List<Impl> = emptyList(),
+    /** The patterns to measure (default: all). */
+    private val patterns: List<PerfPattern> = PerfPattern.entries,
 ) {
     /** Every case, ZeroKt's first (transport by transport, size by size), then JeroMQ's (tcp and inproc only). */
     fun cases(): List<PerfCase> {
         val cases = ArrayList<PerfCase>()
-        for (transport in transports) for (size in sizes) for (pattern in PerfPattern.entries) {
+        for (transport in transports) for (size in sizes) for (pattern in patterns) {
             cases += PerfCase(Impl.ZEROKT, pattern, transport, size)
         }
         for (impl in ioUringImpls) {
-            for (transport in transports.filter { it != Transport.INPROC }) for (size in sizes) for (pattern in PerfPattern.entries) {
+            for (transport in transports.filter { it != Transport.INPROC }) for (size in sizes) for (pattern in patterns) {
                 cases += PerfCase(impl, pattern, transport, size)
             }
         }
         if (jeromq) {
-            for (transport in transports.filter { it in JEROMQ_TRANSPORTS }) for (size in sizes) for (pattern in JEROMQ_PATTERNS) {
+            for (transport in transports.filter { it in JEROMQ_TRANSPORTS }) for (size in sizes) for (pattern in JEROMQ_PATTERNS.filter { it in patterns }) {
                 cases += PerfCase(Impl.JEROMQ, pattern, transport, size)
             }
         }
