@@ -1,6 +1,7 @@
 package io.zerokt.uring
 
 import io.netty.buffer.ByteBuf
+import io.netty.buffer.Unpooled
 import io.netty.channel.Channel
 import io.netty.channel.ChannelDuplexHandler
 import io.netty.channel.ChannelHandlerContext
@@ -11,6 +12,7 @@ import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.io.IOException
+import java.util.concurrent.TimeUnit
 import kotlin.coroutines.resume
 
 /**
@@ -183,7 +185,20 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
         }
         dropped.forEach { it.release() }
         wakeAll()
-        channel?.close()
+        val ch = channel ?: return
+        if (!ch.isActive) {
+            ch.close()
+            return
+        }
+        // Writes are handed over without waiting, so the last ones may still be on their way to the kernel (a
+        // closing socket's final batch): close once they are written, as the default engine's flushed writes
+        // would be, but never later than CLOSE_GRACE_MILLIS (a peer that stopped reading).
+        try {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener { ch.close() }
+            ch.eventLoop().schedule({ ch.close() }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+        } catch (e: java.util.concurrent.RejectedExecutionException) {
+            ch.close() // the event loop is shutting down: it closes its channels itself
+        }
     }
 
     private fun wakeWriter() {
@@ -210,5 +225,8 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
 
         /** Queued received bytes at or below which a paused read resumes. */
         const val RESUME_BYTES = 256 shl 10
+
+        /** The longest a closed stream waits for its last writes to reach the kernel. */
+        const val CLOSE_GRACE_MILLIS = 2_000L
     }
 }

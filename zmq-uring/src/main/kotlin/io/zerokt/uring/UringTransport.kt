@@ -149,7 +149,8 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     }
 
     override fun close() {
-        open.toList().forEach { it.close().awaitUninterruptibly(SHUTDOWN_MILLIS) }
+        // ArrayList(set), not toList(): toList reads size() then iterates, which races with channels closing.
+        ArrayList(open).forEach { it.close().awaitUninterruptibly(SHUTDOWN_MILLIS) }
         group.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_MILLIS * 5)
     }
 
