@@ -37,7 +37,11 @@ internal class UringListener : StreamListener {
     override suspend fun accept(): ByteStream =
         accepted.receiveCatching().getOrNull() ?: throw IOException("the listener on $endpoint was closed")
 
+    private val closed = java.util.concurrent.atomic.AtomicBoolean()
+
     override fun close() {
+        // Once only: a second close must not delete an ipc file that a new bind made since.
+        if (!closed.compareAndSet(false, true)) return
         accepted.close()
         server?.close()
         while (true) accepted.tryReceive().getOrNull()?.close() ?: break
