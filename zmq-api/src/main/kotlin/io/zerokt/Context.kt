@@ -23,6 +23,17 @@ public interface Context : AutoCloseable {
     /** True once [close] has been called. */
     public val isClosed: Boolean
 
+    /**
+     * Sets a context option (`zmq_ctx_set`): ZeroKt's `ZKT_CTX_*` ids. The io_uring settings take effect only
+     * before the context's first io_uring connection (`EINVAL` after that, and for unknown ids or bad values).
+     */
+    public fun setOption(option: Int, value: Int): Unit =
+        throw ZmqException(ZmqError.EINVAL, "unknown context option $option")
+
+    /** Reads a context option (`zmq_ctx_get`); `EINVAL` for an unknown id. */
+    public fun getOption(option: Int): Int =
+        throw ZmqException(ZmqError.EINVAL, "unknown context option $option")
+
     /** Closes the context and every socket in it, waiting up to their LINGER (`zmq_ctx_term`). Idempotent. */
     override fun close()
 }

@@ -51,6 +51,12 @@ public enum class MonitorEventType(
 
     /** Authentication failed; [MonitorEvent.value] is the ZAP status code (`ZMQ_EVENT_HANDSHAKE_FAILED_AUTH`). */
     HANDSHAKE_FAILED_AUTH(0x4000),
+
+    /**
+     * ZeroKt only (no libzmq equivalent; a bit far above libzmq's): the socket asked for the io_uring engine
+     * ([ZKT_IO_URING]) but uses the default engine; [MonitorEvent.reason] says why. Emitted once per socket.
+     */
+    ENGINE_FALLBACK(0x0100_0000),
 }
 
 /**

@@ -284,6 +284,26 @@ public interface Socket : AutoCloseable {
         get() = getIntOption(ZMQ_IPV6) != 0
         set(value) = setOption(ZMQ_IPV6, value)
 
+    /** [ZKT_IO_URING]: run this socket's tcp/ipc connections on the io_uring engine (Linux, `zmq-uring` jar), default false. */
+    public var ioUring: Boolean
+        get() = getIntOption(ZKT_IO_URING) != 0
+        set(value) = setOption(ZKT_IO_URING, value)
+
+    /** [ZKT_IO_URING_TCP_CORK]: cork while writes are in flight (io_uring engine), default false. */
+    public var ioUringTcpCork: Boolean
+        get() = getIntOption(ZKT_IO_URING_TCP_CORK) != 0
+        set(value) = setOption(ZKT_IO_URING_TCP_CORK, value)
+
+    /** [ZKT_IO_URING_SEND_ZC_THRESHOLD]: zero-copy send for writes of at least this many bytes (io_uring engine), default -1 (never). */
+    public var ioUringSendZeroCopyThreshold: Int
+        get() = getIntOption(ZKT_IO_URING_SEND_ZC_THRESHOLD)
+        set(value) = setOption(ZKT_IO_URING_SEND_ZC_THRESHOLD, value)
+
+    /** [ZKT_IO_URING_MULTISHOT]: multishot receive into the context's buffer ring (io_uring engine), default false. */
+    public var ioUringMultishot: Boolean
+        get() = getIntOption(ZKT_IO_URING_MULTISHOT) != 0
+        set(value) = setOption(ZKT_IO_URING_MULTISHOT, value)
+
     /**
      * Closes the socket (`zmq_close`). Returns at once and is safe to call more than once. Pending outgoing
      * messages go on being sent for up to [linger] ms; every other call fails with `ENOTSOCK` from now on, and

@@ -175,3 +175,43 @@ public const val ZMQ_POLLIN: Int = 1
 
 /** `ZMQ_POLLOUT` readiness bit of [ZMQ_EVENTS]. */
 public const val ZMQ_POLLOUT: Int = 2
+
+// ZeroKt's own option ids. libzmq's ids (socket and context options) are all below 0x1000; ZeroKt uses the range
+// 0x5A4B0000..0x5A4BFFFF ("ZK"), so they can never collide with an id libzmq adds later.
+
+/**
+ * `ZKT_IO_URING` (socket option, ZeroKt only; no libzmq equivalent): 1 runs this socket's `tcp://` and `ipc://`
+ * connections on the io_uring engine (the `zmq-uring` jar, Linux). Where that engine cannot run, the socket uses the
+ * default engine and reports [MonitorEventType.ENGINE_FALLBACK]. Applies to binds and connects made after it is set.
+ */
+public const val ZKT_IO_URING: Int = 0x5A4B_0001
+
+/** `ZKT_IO_URING_TCP_CORK` (socket option, io_uring engine only): 1 corks the tcp socket while a burst of writes is in flight (`TCP_CORK`). */
+public const val ZKT_IO_URING_TCP_CORK: Int = 0x5A4B_0002
+
+/**
+ * `ZKT_IO_URING_SEND_ZC_THRESHOLD` (socket option, io_uring engine only): writes of at least this many bytes use
+ * zero-copy send (`IORING_OP_SEND_ZC`) where the kernel has it; -1 (the default) = never.
+ */
+public const val ZKT_IO_URING_SEND_ZC_THRESHOLD: Int = 0x5A4B_0003
+
+/**
+ * `ZKT_IO_URING_MULTISHOT` (socket option, io_uring engine only): 1 receives with multishot `recv` into the
+ * context's buffer ring, where the kernel has both.
+ */
+public const val ZKT_IO_URING_MULTISHOT: Int = 0x5A4B_0004
+
+/**
+ * `ZKT_CTX_IO_URING` (context option): the default of [ZKT_IO_URING] for sockets made afterwards (as libzmq's
+ * context `ZMQ_IPV6` is the default of the socket's). Default 0.
+ */
+public const val ZKT_CTX_IO_URING: Int = 0x5A4B_0101
+
+/** `ZKT_CTX_IO_URING_RING_SIZE` (context option): submission queue entries of each io_uring ring; default 4096. */
+public const val ZKT_CTX_IO_URING_RING_SIZE: Int = 0x5A4B_0102
+
+/** `ZKT_CTX_IO_URING_BUFFER_RING_SIZE` (context option): buffers in the multishot receive buffer ring (a power of 2); default 256. */
+public const val ZKT_CTX_IO_URING_BUFFER_RING_SIZE: Int = 0x5A4B_0103
+
+/** `ZKT_CTX_IO_URING_BUFFER_SIZE` (context option): bytes of each buffer of the receive buffer ring; default 65536. */
+public const val ZKT_CTX_IO_URING_BUFFER_SIZE: Int = 0x5A4B_0104

@@ -1,5 +1,6 @@
 package io.zerokt.engine
 
+import io.zerokt.testing.testContext
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.zerokt.Context
@@ -33,18 +34,18 @@ class LeakTest : FunSpec({
 
     test("1,000 tcp sockets and connections opened and closed leave no thread or fd behind") {
         withTimeout(200.seconds) {
-            Context().use { cycle(it, 50, "tcp://127.0.0.1:*") }
+            testContext().use { cycle(it, 50, "tcp://127.0.0.1:*") }
             val baseline = ResourceCounts.current()
-            Context().use { ctx -> cycle(ctx, 1000, "tcp://127.0.0.1:*") }
+            testContext().use { ctx -> cycle(ctx, 1000, "tcp://127.0.0.1:*") }
             awaitResourcesBackTo(baseline, threadSlack = 4, fdSlack = 0, timeout = 30.seconds)
         }
     }
 
     test("contexts opened and closed 200 times leave no thread or fd behind") {
         withTimeout(120.seconds) {
-            repeat(5) { Context().use { cycle(it, 1, "ipc://*") } }
+            repeat(5) { testContext().use { cycle(it, 1, "ipc://*") } }
             val baseline = ResourceCounts.current()
-            repeat(200) { Context().use { cycle(it, 1, if (it.hashCode() % 2 == 0) "ipc://*" else "tcp://127.0.0.1:*") } }
+            repeat(200) { testContext().use { cycle(it, 1, if (it.hashCode() % 2 == 0) "ipc://*" else "tcp://127.0.0.1:*") } }
             awaitResourcesBackTo(baseline, threadSlack = 4, fdSlack = 0, timeout = 30.seconds)
         }
     }

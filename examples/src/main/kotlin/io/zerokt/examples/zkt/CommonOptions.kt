@@ -21,9 +21,28 @@ class CommonOptions {
     @Option(names = ["--io-threads"], paramLabel = "N", description = ["I/O threads of the ZeroKt context (default: 1)."])
     var ioThreads: Int = 1
 
+    @Option(
+        names = ["--io-uring"],
+        description = [
+            "Run tcp/ipc sockets on the io_uring engine (Linux; falls back to the default engine, with a",
+            "warning, where io_uring cannot run). perf: also measure ZeroKt on io_uring ('zerokt io_uring' rows).",
+        ],
+    )
+    var ioUring: Boolean = false
+
+    @Option(names = ["--io-uring-cork"], description = ["With --io-uring: cork tcp sockets while writes are in flight (TCP_CORK)."])
+    var ioUringCork: Boolean = false
+
+    @Option(names = ["--io-uring-zc-threshold"], paramLabel = "BYTES", description = ["With --io-uring: zero-copy send (SEND_ZC) for writes of at least BYTES (default: never)."])
+    var ioUringZcThreshold: Int = -1
+
+    @Option(names = ["--io-uring-multishot"], description = ["With --io-uring: multishot receive into a buffer ring."])
+    var ioUringMultishot: Boolean = false
+
     /** Rejects values no context can take (a usage error). */
     fun validate(spec: CommandSpec) {
         if (ioThreads < 1) throw ParameterException(spec.commandLine(), "--io-threads must be at least 1, was $ioThreads")
+        if (ioUringZcThreshold < -1) throw ParameterException(spec.commandLine(), "--io-uring-zc-threshold must be -1 or more, was $ioUringZcThreshold")
     }
 
     /** A new context; a missing or broken engine is a [ZktException]. */
@@ -39,10 +58,14 @@ class CommonOptions {
     fun newSocket(context: Context, type: SocketType, role: Role): Socket =
         describing("cannot make a $type socket") { context.socket(type) }.also { configure(it, role) }
 
-    /** Applies the shared options to [socket] (nothing yet: see the class comment). */
+    /** Applies the shared options to [socket] (the io_uring ones so far; see the class comment). */
     @Suppress("UNUSED_PARAMETER")
     fun configure(socket: Socket, role: Role) {
         // The seam for --io-uring, --plain-*, --curve-*: set the socket options here, before bind/connect.
+        if (ioUring) socket.ioUring = true
+        if (ioUringCork) socket.ioUringTcpCork = true
+        if (ioUringZcThreshold >= 0) socket.ioUringSendZeroCopyThreshold = ioUringZcThreshold
+        if (ioUringMultishot) socket.ioUringMultishot = true
     }
 }
 

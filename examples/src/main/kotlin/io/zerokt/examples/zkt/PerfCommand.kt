@@ -51,6 +51,12 @@ class PerfCommand : ZktSubcommand() {
     @Option(names = ["--run-timeout"], paramLabel = "SECONDS", description = ["Longest time one measurement may take (default: 60)."])
     var runTimeoutSeconds: Int = 60
 
+    @Option(names = ["--pattern"], paramLabel = "P", description = ["push_pull, pub_sub, req_rep, dealer_router_latency or dealer_router_throughput. Repeatable (default: all)."])
+    var patterns: MutableList<PerfPattern> = ArrayList()
+
+    @Option(names = ["--io-uring-variants"], description = ["With --io-uring: also measure io_uring with TCP_CORK, with SEND_ZC (from 16 KiB) and with multishot receive."])
+    var ioUringVariants: Boolean = false
+
     @Mixin
     lateinit var common: CommonOptions
 
@@ -63,6 +69,12 @@ class PerfCommand : ZktSubcommand() {
             quick = quick,
             messageCount = messageCount,
             roundTripCount = roundTripCount,
+            ioUringImpls = when {
+                !common.ioUring -> emptyList()
+                ioUringVariants -> listOf(Impl.ZEROKT_IO_URING, Impl.ZEROKT_IO_URING_CORK, Impl.ZEROKT_IO_URING_ZC, Impl.ZEROKT_IO_URING_MULTISHOT)
+                else -> listOf(Impl.ZEROKT_IO_URING)
+            },
+            patterns = patterns.distinct().ifEmpty { PerfPattern.entries },
         )
         val cases = plan.cases()
         common.newContext().close() // no engine: one clear error now rather than an error row per measurement
@@ -77,7 +89,7 @@ class PerfCommand : ZktSubcommand() {
                     val outcome = try {
                         val counts = plan.countsFor(case)
                         when (case.impl) {
-                            Impl.ZEROKT -> {
+                            Impl.ZEROKT, Impl.ZEROKT_IO_URING, Impl.ZEROKT_IO_URING_CORK, Impl.ZEROKT_IO_URING_ZC, Impl.ZEROKT_IO_URING_MULTISHOT -> {
                                 val endpoint = when (case.transport) {
                                     Transport.INPROC -> "inproc://zkt-perf-$index"
                                     Transport.IPC -> ipc.endpoint("$index.sock")
@@ -123,6 +135,7 @@ class PerfCommand : ZktSubcommand() {
         messageCount?.let { if (it < 1) usageError("--count must be at least 1, was $it") }
         roundTripCount?.let { if (it < 1) usageError("--roundtrips must be at least 1, was $it") }
         if (runTimeoutSeconds < 1) usageError("--run-timeout must be at least 1 second, was $runTimeoutSeconds")
+        if (ioUringVariants && !common.ioUring) usageError("--io-uring-variants needs --io-uring")
         if (jeromq && transports.isNotEmpty() && transports.none { it != Transport.IPC }) {
             io.err.println("zkt: note: JeroMQ is only measured over tcp and inproc")
         }

@@ -11,6 +11,22 @@ enum class Transport(val label: String) {
 enum class Impl(val label: String) {
     ZEROKT("zerokt"),
     JEROMQ("jeromq"),
+
+    /** ZeroKt on the io_uring engine, with the --io-uring-* tuning given (perf --io-uring). */
+    ZEROKT_IO_URING("zerokt io_uring"),
+
+    /** ZeroKt on io_uring with TCP_CORK (perf --io-uring-variants). */
+    ZEROKT_IO_URING_CORK("zerokt io_uring+cork"),
+
+    /** ZeroKt on io_uring with SEND_ZC from 16 KiB (perf --io-uring-variants). */
+    ZEROKT_IO_URING_ZC("zerokt io_uring+zc"),
+
+    /** ZeroKt on io_uring with multishot receive (perf --io-uring-variants). */
+    ZEROKT_IO_URING_MULTISHOT("zerokt io_uring+multishot"),
+    ;
+
+    /** True for the rows that run ZeroKt (on any engine). */
+    val isZeroKt: Boolean get() = this != JEROMQ
 }
 
 /** What a perf row measures. */
@@ -35,7 +51,7 @@ enum class PerfPattern(val label: String, val measure: Measure) {
 data class PerfCase(val impl: Impl, val pattern: PerfPattern, val transport: Transport, val size: Int) {
     /** The progress description: `push/pull tcp 64 B throughput` (prefixed with `jeromq` for JeroMQ rows). */
     fun describe(): String =
-        (if (impl == Impl.JEROMQ) "jeromq " else "") + "${pattern.label} ${transport.label} $size B ${pattern.measure.label}"
+        (if (impl != Impl.ZEROKT) "${impl.label} " else "") + "${pattern.label} ${transport.label} $size B ${pattern.measure.label}"
 }
 
 /** How many messages a measurement sends: [warmUp] first, untimed, then [timed]. */
@@ -49,15 +65,24 @@ class PerfPlan(
     private val quick: Boolean,
     private val messageCount: Int?,
     private val roundTripCount: Int?,
+    /** The io_uring rows to add (tcp and ipc only), after the default-engine ones. */
+    private val ioUringImpls: List<Impl> = emptyList(),
+    /** The patterns to measure (default: all). */
+    private val patterns: List<PerfPattern> = PerfPattern.entries,
 ) {
     /** Every case, ZeroKt's first (transport by transport, size by size), then JeroMQ's (tcp and inproc only). */
     fun cases(): List<PerfCase> {
         val cases = ArrayList<PerfCase>()
-        for (transport in transports) for (size in sizes) for (pattern in PerfPattern.entries) {
+        for (transport in transports) for (size in sizes) for (pattern in patterns) {
             cases += PerfCase(Impl.ZEROKT, pattern, transport, size)
         }
+        for (impl in ioUringImpls) {
+            for (transport in transports.filter { it != Transport.INPROC }) for (size in sizes) for (pattern in patterns) {
+                cases += PerfCase(impl, pattern, transport, size)
+            }
+        }
         if (jeromq) {
-            for (transport in transports.filter { it in JEROMQ_TRANSPORTS }) for (size in sizes) for (pattern in JEROMQ_PATTERNS) {
+            for (transport in transports.filter { it in JEROMQ_TRANSPORTS }) for (size in sizes) for (pattern in JEROMQ_PATTERNS.filter { it in patterns }) {
                 cases += PerfCase(Impl.JEROMQ, pattern, transport, size)
             }
         }

@@ -16,8 +16,12 @@ import kotlinx.coroutines.withTimeoutOrNull
  * runs an untimed warm-up, then the timed part. Throughput is timed at the receiver, latency at the client.
  */
 internal class ZeroKtBench(private val common: CommonOptions) {
+    /** The row being measured: which engine (and io_uring tuning) its sockets get. */
+    private var engine: Impl = Impl.ZEROKT
+
     /** Measures [case] in [context], binding to [endpoint] (`tcp://127.0.0.1:*` for tcp). */
     suspend fun measure(context: Context, case: PerfCase, endpoint: String, counts: PerfCounts): Measured {
+        engine = case.impl
         val payload = Message.of(Frame.wrap(ByteArray(case.size)))
         return when (case.pattern) {
             PerfPattern.PUSH_PULL -> {
@@ -48,8 +52,8 @@ internal class ZeroKtBench(private val common: CommonOptions) {
         endpoint: String,
         tune: (client: Socket, server: Socket) -> Unit = { _, _ -> },
     ): Pair<Socket, Socket> {
-        val server = common.newSocket(context, serverType, Role.SERVER).apply { linger = 0 }
-        val client = common.newSocket(context, clientType, Role.CLIENT).apply { linger = 0 }
+        val server = common.newSocket(context, serverType, Role.SERVER).apply { linger = 0; selectEngine() }
+        val client = common.newSocket(context, clientType, Role.CLIENT).apply { linger = 0; selectEngine() }
         tune(client, server)
         describing("cannot bind to $endpoint") { server.bind(endpoint) }
         val resolved = server.lastEndpoint
@@ -116,7 +120,20 @@ internal class ZeroKtBench(private val common: CommonOptions) {
         }
     }
 
+    /** Puts this socket on the engine of the row being measured (perf's default rows stay on the default engine). */
+    private fun Socket.selectEngine() {
+        ioUring = engine != Impl.ZEROKT
+        when (engine) {
+            Impl.ZEROKT_IO_URING_CORK -> ioUringTcpCork = true
+            Impl.ZEROKT_IO_URING_ZC -> ioUringSendZeroCopyThreshold = ZC_THRESHOLD
+            Impl.ZEROKT_IO_URING_MULTISHOT -> ioUringMultishot = true
+            else -> Unit
+        }
+    }
+
     private companion object {
+        /** The SEND_ZC threshold of the 'io_uring+zc' rows: zero copy only pays for large writes. */
+        const val ZC_THRESHOLD = 16 * 1024
         val PROBE: Message = Message.of("zkt-perf-probe", "")
         const val PROBE_INTERVAL_MILLIS = 5L
         const val IDLE_MILLIS = 2_000L

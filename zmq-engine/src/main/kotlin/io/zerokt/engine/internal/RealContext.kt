@@ -1,6 +1,9 @@
 package io.zerokt.engine.internal
 
 import io.zerokt.Context
+import io.zerokt.MonitorEvent
+import io.zerokt.MonitorEventType
+import io.zerokt.ZKT_CTX_IO_URING
 import io.zerokt.Socket
 import io.zerokt.SocketType
 import io.zerokt.ZmqError
@@ -10,6 +13,7 @@ import io.zerokt.engine.internal.connection.Endpoint
 import io.zerokt.engine.internal.connection.InprocBinder
 import io.zerokt.engine.internal.connection.StreamBinder
 import io.zerokt.engine.internal.socket.RealSocket
+import io.zerokt.engine.internal.transport.AlternateEngine
 import io.zerokt.engine.internal.transport.KtorTransport
 import io.zerokt.engine.spi.StreamTransport
 import io.zerokt.engine.spi.ZeroKtInternalApi
@@ -34,7 +38,9 @@ internal class RealContext(override val ioThreads: Int) : Context {
     private val inproc = InprocBinder()
     private val transportLock = Any()
     @Volatile private var transport: StreamTransport? = null
-    private val streams = StreamBinder { transport() }
+    private val streams = StreamBinder { socket -> transportFor(socket) }
+    private val alternate = AlternateEngine(ioThreads)
+    @Volatile private var ioUringDefault = false
 
     @Volatile override var isClosed: Boolean = false
         private set
@@ -42,6 +48,7 @@ internal class RealContext(override val ioThreads: Int) : Context {
     override fun socket(type: SocketType): Socket {
         if (isClosed) throw ZmqException(ZmqError.ETERM, "the context was closed")
         val socket = RealSocket(this, type)
+        socket.options.ioUring = ioUringDefault
         sockets.add(socket)
         if (isClosed) {
             socket.close()
@@ -61,6 +68,40 @@ internal class RealContext(override val ioThreads: Int) : Context {
         }
     }
 
+    /**
+     * The stream transport for [socket]'s next bind or connect: the io_uring engine when the socket asks for it and
+     * it can run, else the default one (the first fallback is logged and reported on the socket's monitor).
+     */
+    private fun transportFor(socket: RealSocket): StreamTransport {
+        if (!socket.options.ioUring) return transport()
+        val chosen = synchronized(transportLock) {
+            if (isClosed) throw ZmqException(ZmqError.ETERM, "the context was closed")
+            alternate.transportOrReason()
+        }
+        chosen.transport?.let { return it }
+        if (socket.markEngineFallbackReported()) {
+            RealSocket.log.warn("{}: io_uring engine not used, falling back to the default engine: {}", socket, chosen.reason)
+            socket.emit(MonitorEvent(MonitorEventType.ENGINE_FALLBACK, "", reason = chosen.reason))
+        }
+        return transport()
+    }
+
+    override fun setOption(option: Int, value: Int) {
+        if (option == ZKT_CTX_IO_URING) {
+            if (value != 0 && value != 1) throw ZmqException(ZmqError.EINVAL, "context option $option: expected 0 or 1, was $value")
+            ioUringDefault = value == 1
+            return
+        }
+        synchronized(transportLock) {
+            if (!alternate.setOption(option, value)) throw ZmqException(ZmqError.EINVAL, "unknown context option $option")
+        }
+    }
+
+    override fun getOption(option: Int): Int {
+        if (option == ZKT_CTX_IO_URING) return if (ioUringDefault) 1 else 0
+        return synchronized(transportLock) { alternate.getOption(option) } ?: throw ZmqException(ZmqError.EINVAL, "unknown context option $option")
+    }
+
     fun socketClosing(socket: RealSocket) = Unit
 
     fun socketClosed(socket: RealSocket) {
@@ -78,7 +119,10 @@ internal class RealContext(override val ioThreads: Int) : Context {
             for (s in all) s.lingerJob?.join()
             job.cancelAndJoin()
         }
-        synchronized(transportLock) { transport?.close() }
+        synchronized(transportLock) {
+            transport?.close()
+            alternate.close()
+        }
     }
 
     override fun toString(): String = "Context(ioThreads=$ioThreads, sockets=${sockets.size})"

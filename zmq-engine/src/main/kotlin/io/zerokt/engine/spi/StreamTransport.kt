@@ -45,6 +45,12 @@ public class TransportOptions(
     public val connectTimeoutMillis: Int = 0,
     /** `ZMQ_IPV6`. */
     public val ipv6: Boolean = false,
+    /** `ZKT_IO_URING_TCP_CORK` (engines that support it). */
+    public val tcpCork: Boolean = false,
+    /** `ZKT_IO_URING_SEND_ZC_THRESHOLD`: zero-copy send from this many bytes; -1 = never (engines that support it). */
+    public val sendZeroCopyThreshold: Int = -1,
+    /** `ZKT_IO_URING_MULTISHOT`: multishot receive into a buffer ring (engines that support it). */
+    public val multishotReceive: Boolean = false,
 )
 
 /** A listening endpoint. */

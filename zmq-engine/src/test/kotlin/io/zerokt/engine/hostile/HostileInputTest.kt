@@ -1,8 +1,8 @@
 package io.zerokt.engine.hostile
 
+import io.zerokt.testing.testContext
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
-import io.zerokt.Context
 import io.zerokt.Message
 import io.zerokt.MonitorEvent
 import io.zerokt.MonitorEventType
@@ -34,7 +34,7 @@ class HostileInputTest : FunSpec({
         configure: (Socket) -> Unit = {},
         attack: suspend (RawZmtpPeer) -> Unit,
     ) {
-        Context().use { ctx ->
+        testContext().use { ctx ->
             val pull = ctx.socket(SocketType.PULL)
             configure(pull)
             val events = recordEvents(pull.monitor())

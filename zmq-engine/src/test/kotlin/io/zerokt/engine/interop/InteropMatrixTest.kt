@@ -1,9 +1,9 @@
 package io.zerokt.engine.interop
 
+import io.zerokt.testing.testContext
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
-import io.zerokt.Context
 import io.zerokt.Frame
 import io.zerokt.Message
 import io.zerokt.Socket
@@ -41,7 +41,7 @@ class InteropMatrixTest : FunSpec({
             val name = "$ours (ZeroKt, ${if (weBind) "binds" else "connects"}) talks to $theirs ($implementation) over $transport"
             test(name).config(enabledOrReasonIf = if (implementation == "libzmq") Interop.libzmqEnabledOrReason else { _ -> io.kotest.core.test.Enabled.enabled }) {
                 if (implementation == "libzmq") Interop.requireLibzmq()
-                Context().use { ctx ->
+                testContext().use { ctx ->
                     start().use { peer ->
                         val socket = ctx.socket(ours)
                         socket.linger = 0

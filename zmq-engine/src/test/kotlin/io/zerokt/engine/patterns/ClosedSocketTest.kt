@@ -1,9 +1,9 @@
 package io.zerokt.engine.patterns
 
+import io.zerokt.testing.testContext
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
-import io.zerokt.Context
 import io.zerokt.Message
 import io.zerokt.SocketType
 import io.zerokt.ZmqError
@@ -58,7 +58,7 @@ class ClosedSocketTest : FunSpec({
     }
 
     test("a receive suspended in another coroutine SHALL be woken by the context's close with ETERM") {
-        val ctx = Context()
+        val ctx = testContext()
         val sub = ctx.socket(SocketType.SUB).apply { linger = 0 }
         sub.subscribe("")
         sub.bind(Transport.IPC.freshEndpoint())

@@ -1,8 +1,8 @@
 package io.zerokt.engine.patterns
 
+import io.zerokt.testing.testContext
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
-import io.zerokt.Context
 import io.zerokt.Message
 import io.zerokt.SocketType
 import io.zerokt.testing.Endpoints
@@ -35,7 +35,7 @@ class LingerTest : FunSpec({
 
         for (linger in listOf(0, 100)) {
             test("closing the context SHALL return within LINGER $linger although a socket has undeliverable messages") {
-                val ctx = Context()
+                val ctx = testContext()
                 val endpoint = when (transport) {
                     Transport.TCP -> Endpoints.tcpWithFreePort()
                     else -> transport.freshEndpoint()

@@ -1,5 +1,6 @@
 package io.zerokt.engine.patterns
 
+import io.zerokt.testing.testContext
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.spec.style.scopes.FunSpecContainerScope
 import io.zerokt.Context
@@ -59,7 +60,7 @@ fun FunSpec.overStreamTransports(body: suspend FunSpecContainerScope.(Transport)
  * by [WAIT] times three, so a hung wait fails the test rather than the spec's timeout.
  */
 suspend fun withZmqContext(block: suspend CoroutineScope.(Context) -> Unit) {
-    val ctx = Context()
+    val ctx = testContext()
     try {
         withTimeout(WAIT * 3) { coroutineScope { block(ctx) } }
     } finally {

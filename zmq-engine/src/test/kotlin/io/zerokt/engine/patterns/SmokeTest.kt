@@ -1,8 +1,8 @@
 package io.zerokt.engine.patterns
 
+import io.zerokt.testing.testContext
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
-import io.zerokt.Context
 import io.zerokt.Message
 import io.zerokt.SocketType
 import kotlinx.coroutines.withTimeout
@@ -12,7 +12,7 @@ class SmokeTest : FunSpec({
     timeout = 60_000
     for (transport in listOf("inproc://smoke", "tcp://127.0.0.1:*", "ipc:///tmp/zkt-smoke.sock")) {
         test("push pull over $transport") {
-            Context().use { ctx ->
+            testContext().use { ctx ->
                 val pull = ctx.socket(SocketType.PULL)
                 val push = ctx.socket(SocketType.PUSH)
                 pull.bind(transport)
@@ -24,7 +24,7 @@ class SmokeTest : FunSpec({
             }
         }
         test("req rep over $transport") {
-            Context().use { ctx ->
+            testContext().use { ctx ->
                 val rep = ctx.socket(SocketType.REP)
                 val req = ctx.socket(SocketType.REQ)
                 rep.bind(transport)

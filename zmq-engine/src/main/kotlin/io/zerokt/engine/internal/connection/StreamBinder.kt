@@ -26,10 +26,10 @@ import kotlin.coroutines.coroutineContext
  * connection.
  */
 @OptIn(ZeroKtInternalApi::class)
-internal class StreamBinder(private val transport: () -> StreamTransport) : Binder {
+internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTransport) : Binder {
     override suspend fun bind(socket: RealSocket, endpoint: Endpoint): EndpointHandle {
         val listener = try {
-            transport().listen(endpoint.scheme, endpoint.address, socket.transportOptions())
+            transportFor(socket).listen(endpoint.scheme, endpoint.address, socket.transportOptions())
         } catch (e: ZmqException) {
             throw e
         } catch (e: BindException) {
@@ -55,7 +55,10 @@ internal class StreamBinder(private val transport: () -> StreamTransport) : Bind
                     continue
                 }
                 socket.emit(MonitorEvent(MonitorEventType.ACCEPTED, listener.endpoint, remoteAddress = stream.remoteAddress))
-                connectionScope.launch { StreamConnection(socket, stream, listener.endpoint, null, null).run() }
+                // ATOMIC: the connection starts (and so closes its stream) even when the socket is closing meanwhile.
+                connectionScope.launch(start = kotlinx.coroutines.CoroutineStart.ATOMIC) {
+                    StreamConnection(socket, stream, listener.endpoint, null, null).run()
+                }
             }
         }
         return object : EndpointHandle {
@@ -78,6 +81,7 @@ internal class StreamBinder(private val transport: () -> StreamTransport) : Bind
 
     override suspend fun connect(socket: RealSocket, endpoint: Endpoint): EndpointHandle {
         if (endpoint.scheme == "tcp") io.zerokt.engine.internal.transport.TcpAddress.parseConnect(endpoint.address)
+        val transport = transportFor(socket)
         val o = socket.options
         val routingId = o.connectRoutingId
         o.connectRoutingId = null
@@ -89,7 +93,7 @@ internal class StreamBinder(private val transport: () -> StreamTransport) : Bind
                 socket.attach(it)
             }
         }
-        val loop = socket.scope.launch { reconnectLoop(socket, endpoint, persistent, routingId ?: ByteArray(0)) }
+        val loop = socket.scope.launch { reconnectLoop(socket, transport, endpoint, persistent, routingId ?: ByteArray(0)) }
         return object : EndpointHandle {
             override val requested = endpoint.text
             override val resolved = endpoint.text
@@ -104,12 +108,12 @@ internal class StreamBinder(private val transport: () -> StreamTransport) : Bind
         }
     }
 
-    private suspend fun reconnectLoop(socket: RealSocket, endpoint: Endpoint, persistent: Peer?, routingId: ByteArray) {
+    private suspend fun reconnectLoop(socket: RealSocket, transport: StreamTransport, endpoint: Endpoint, persistent: Peer?, routingId: ByteArray) {
         val o = socket.options
         var interval = o.reconnectIvl
         while (coroutineContext.isActive) {
             val stream = try {
-                transport().connect(endpoint.scheme, endpoint.address, socket.transportOptions())
+                transport.connect(endpoint.scheme, endpoint.address, socket.transportOptions())
             } catch (e: CancellationException) {
                 throw e
             } catch (e: Exception) {
@@ -153,5 +157,8 @@ internal fun RealSocket.transportOptions(): TransportOptions {
         keepAliveInterval = o.tcpKeepaliveIntvl,
         connectTimeoutMillis = o.connectTimeout,
         ipv6 = o.ipv6,
+        tcpCork = o.ioUringTcpCork,
+        sendZeroCopyThreshold = o.ioUringSendZcThreshold,
+        multishotReceive = o.ioUringMultishot,
     )
 }

@@ -48,6 +48,10 @@ internal class Options(private val type: SocketType) {
     @Volatile var tos = 0
     @Volatile var affinity = 0L
     @Volatile var zapDomain: ByteArray = ByteArray(0)
+    @Volatile var ioUring = false
+    @Volatile var ioUringTcpCork = false
+    @Volatile var ioUringSendZcThreshold = -1
+    @Volatile var ioUringMultishot = false
 
     /** Sets an integer option; returns false when [option] is not an integer option. */
     fun setInt(option: Int, value: Int): Boolean {
@@ -87,6 +91,10 @@ internal class Options(private val type: SocketType) {
             ZMQ_BACKLOG -> backlog = nonNegative(option, value)
             ZMQ_TOS -> tos = checkRange(option, value, 0, 255)
             ZMQ_AFFINITY -> affinity = value.toLong()
+            ZKT_IO_URING -> ioUring = flag(option, value)
+            ZKT_IO_URING_TCP_CORK -> ioUringTcpCork = flag(option, value)
+            ZKT_IO_URING_SEND_ZC_THRESHOLD -> ioUringSendZcThreshold = atLeastMinusOne(option, value)
+            ZKT_IO_URING_MULTISHOT -> ioUringMultishot = flag(option, value)
             else -> return false
         }
         return true
@@ -155,6 +163,10 @@ internal class Options(private val type: SocketType) {
         ZMQ_RCVMORE -> 0
         ZMQ_MECHANISM -> 0
         ZMQ_ZAP_DOMAIN -> zapDomain.decodeToString()
+        ZKT_IO_URING -> ioUring.toInt()
+        ZKT_IO_URING_TCP_CORK -> ioUringTcpCork.toInt()
+        ZKT_IO_URING_SEND_ZC_THRESHOLD -> ioUringSendZcThreshold
+        ZKT_IO_URING_MULTISHOT -> ioUringMultishot.toInt()
         else -> throw ZmqException(ZmqError.EINVAL, "unknown socket option $option")
     }
 

@@ -64,6 +64,10 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     val writeSignal = ReadinessSignal()
 
     private val monitors = CopyOnWriteArrayList<Channel<MonitorEvent>>()
+    private val engineFallbackReported = java.util.concurrent.atomic.AtomicBoolean()
+
+    /** True the first time only: an engine fallback is reported once per socket. */
+    fun markEngineFallbackReported(): Boolean = engineFallbackReported.compareAndSet(false, true)
     private val endpoints = LinkedHashMap<String, EndpointHandle>()
 
     /** Runs from [close] until the socket is gone (the context's close waits for it). */

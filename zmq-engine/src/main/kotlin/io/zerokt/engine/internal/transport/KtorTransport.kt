@@ -114,7 +114,11 @@ internal class KtorTransport : StreamTransport {
             return KtorStream(socket, "tcp://" + remoteOf(socket), selector).also { it.tune(options) }
         }
 
+        private val closed = java.util.concurrent.atomic.AtomicBoolean()
+
         override fun close() {
+            // Once only: a second close (the socket's linger end) must not delete a file a new bind made since.
+            if (!closed.compareAndSet(false, true)) return
             server.close()
             if (ipcPath != null) runCatching { Files.deleteIfExists(Path.of(ipcPath)) }
         }

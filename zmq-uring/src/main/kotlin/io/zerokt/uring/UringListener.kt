@@ -1,0 +1,50 @@
+package io.zerokt.uring
+
+import io.netty.channel.Channel
+import io.zerokt.engine.spi.ByteStream
+import io.zerokt.engine.spi.StreamListener
+import io.zerokt.engine.spi.ZeroKtInternalApi
+import kotlinx.coroutines.channels.Channel as Queue
+import java.io.IOException
+import java.nio.file.Files
+import java.nio.file.Path
+
+/**
+ * A listening io_uring channel: the event loop [offer]s each accepted connection, [accept] takes them in order.
+ * Closing it closes the server channel, every connection not yet taken, and (ipc) removes the socket file.
+ */
+@OptIn(ZeroKtInternalApi::class)
+internal class UringListener : StreamListener {
+    private val accepted = Queue<UringStream>(Queue.UNLIMITED, onUndeliveredElement = { it.close() })
+    @Volatile private var server: Channel? = null
+    @Volatile var ipcPath: String? = null
+    override var endpoint: String = ""
+        private set
+
+    /** Records the bound [channel] and its [endpoint]; returns this. */
+    fun start(channel: Channel, endpoint: String, ipcPath: String?): UringListener {
+        server = channel
+        this.endpoint = endpoint
+        this.ipcPath = ipcPath
+        return this
+    }
+
+    /** Called on the event loop for each accepted connection. */
+    fun offer(stream: UringStream) {
+        if (!accepted.trySend(stream).isSuccess) stream.close()
+    }
+
+    override suspend fun accept(): ByteStream =
+        accepted.receiveCatching().getOrNull() ?: throw IOException("the listener on $endpoint was closed")
+
+    private val closed = java.util.concurrent.atomic.AtomicBoolean()
+
+    override fun close() {
+        // Once only: a second close must not delete an ipc file that a new bind made since.
+        if (!closed.compareAndSet(false, true)) return
+        accepted.close()
+        server?.close()
+        while (true) accepted.tryReceive().getOrNull()?.close() ?: break
+        ipcPath?.takeIf { !it.startsWith("@") }?.let { runCatching { Files.deleteIfExists(Path.of(it)) } }
+    }
+}

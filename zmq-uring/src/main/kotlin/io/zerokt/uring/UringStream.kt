@@ -1,0 +1,232 @@
+package io.zerokt.uring
+
+import io.netty.buffer.ByteBuf
+import io.netty.buffer.Unpooled
+import io.netty.channel.Channel
+import io.netty.channel.ChannelDuplexHandler
+import io.netty.channel.ChannelHandlerContext
+import io.netty.channel.ChannelPromise
+import io.netty.channel.uring.IoUringChannelOption
+import io.zerokt.engine.spi.ByteStream
+import io.zerokt.engine.spi.ZeroKtInternalApi
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.suspendCancellableCoroutine
+import java.io.IOException
+import java.util.concurrent.TimeUnit
+import kotlin.coroutines.resume
+
+/**
+ * One io_uring connection as a [ByteStream], and the Netty handler that feeds it.
+ *
+ * Reads: the event loop queues the buffers Netty receives (from a multishot receive's buffer ring, or a plain
+ * receive); [read] copies as many queued bytes as fit and suspends only when none are queued. Reading pauses
+ * (auto-read off) while more than [PAUSE_BYTES] wait, so a slow socket cannot make the queue grow without bound.
+ *
+ * Writes: [write] copies the engine's batch into one pooled direct buffer and hands it to the event loop without
+ * waiting for the kernel; it suspends only while the channel is over its write high-water mark. With [cork], the
+ * socket is corked while writes are in flight and uncorked when the last one completes (`TCP_CORK`).
+ */
+@OptIn(ZeroKtInternalApi::class)
+internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), ByteStream {
+    @Volatile private var channel: Channel? = null
+    @Volatile override var remoteAddress: String = "unknown"
+
+    private val lock = Any()
+    private val inbound = ArrayDeque<ByteBuf>()
+    private var queuedBytes = 0
+    private var paused = false
+    private var ended = false
+    private var closed = false
+    private var failure: IOException? = null
+    private var readWaiter: CancellableContinuation<Unit>? = null
+    private var writeWaiter: CancellableContinuation<Unit>? = null
+
+    /** Writes in flight, for [cork]; touched on the event loop only. */
+    private var inFlight = 0
+
+    override fun handlerAdded(ctx: ChannelHandlerContext) {
+        channel = ctx.channel()
+    }
+
+    override fun channelRead(ctx: ChannelHandlerContext, msg: Any) {
+        val buf = msg as ByteBuf
+        val waiter: CancellableContinuation<Unit>?
+        synchronized(lock) {
+            if (closed || !buf.isReadable) {
+                buf.release()
+                return
+            }
+            inbound.addLast(buf)
+            queuedBytes += buf.readableBytes()
+            if (queuedBytes > PAUSE_BYTES && !paused) {
+                paused = true
+                ctx.channel().config().isAutoRead = false
+            }
+            waiter = readWaiter
+            readWaiter = null
+        }
+        waiter?.resume(Unit)
+    }
+
+    override fun channelWritabilityChanged(ctx: ChannelHandlerContext) {
+        if (ctx.channel().isWritable) wakeWriter()
+        ctx.fireChannelWritabilityChanged()
+    }
+
+    override fun channelInactive(ctx: ChannelHandlerContext) {
+        synchronized(lock) { ended = true }
+        wakeAll()
+        ctx.fireChannelInactive()
+    }
+
+    @Suppress("OVERRIDE_DEPRECATION")
+    override fun exceptionCaught(ctx: ChannelHandlerContext, cause: Throwable) {
+        synchronized(lock) {
+            if (failure == null) failure = cause as? IOException ?: IOException(cause.message ?: cause.javaClass.simpleName, cause)
+        }
+        ctx.close()
+        wakeAll()
+    }
+
+    override fun write(ctx: ChannelHandlerContext, msg: Any, promise: ChannelPromise) {
+        if (!cork) {
+            ctx.write(msg, promise)
+            return
+        }
+        val tracked = promise.unvoid()
+        if (inFlight++ == 0) setCork(ctx, true)
+        tracked.addListener {
+            if (--inFlight == 0) setCork(ctx, false)
+        }
+        ctx.write(msg, tracked)
+    }
+
+    private fun setCork(ctx: ChannelHandlerContext, on: Boolean) {
+        val ch = ctx.channel()
+        if (ch.isOpen) runCatching { ch.config().setOption(IoUringChannelOption.TCP_CORK, on) }
+    }
+
+    override suspend fun read(destination: ByteArray, offset: Int, length: Int): Int {
+        if (length == 0) return 0
+        while (true) {
+            var resume = false
+            synchronized(lock) {
+                if (closed) throw IOException("the connection was closed")
+                var copied = 0
+                while (copied < length) {
+                    val head = inbound.firstOrNull() ?: break
+                    val n = minOf(length - copied, head.readableBytes())
+                    head.readBytes(destination, offset + copied, n)
+                    copied += n
+                    if (!head.isReadable) {
+                        inbound.removeFirst()
+                        head.release()
+                    }
+                }
+                if (copied > 0) {
+                    queuedBytes -= copied
+                    if (paused && queuedBytes <= RESUME_BYTES) {
+                        paused = false
+                        resume = true
+                    }
+                    if (resume) channel?.config()?.isAutoRead = true
+                    return copied
+                }
+                failure?.let { throw IOException(it.message, it) }
+                if (ended) return -1
+            }
+            suspendCancellableCoroutine { cont ->
+                val ready = synchronized(lock) {
+                    val ready = inbound.isNotEmpty() || ended || closed || failure != null
+                    if (!ready) readWaiter = cont
+                    ready
+                }
+                if (ready) cont.resume(Unit)
+                cont.invokeOnCancellation { synchronized(lock) { if (readWaiter === cont) readWaiter = null } }
+            }
+        }
+    }
+
+    override suspend fun write(source: ByteArray, offset: Int, length: Int) {
+        val ch = channel ?: throw IOException("not connected")
+        checkWritable()
+        val buf = ch.alloc().directBuffer(length)
+        buf.writeBytes(source, offset, length)
+        ch.writeAndFlush(buf, ch.voidPromise())
+        while (!ch.isWritable) {
+            checkWritable()
+            suspendCancellableCoroutine { cont ->
+                val ready = synchronized(lock) {
+                    val ready = ch.isWritable || ended || closed || failure != null
+                    if (!ready) writeWaiter = cont
+                    ready
+                }
+                if (ready) cont.resume(Unit)
+                cont.invokeOnCancellation { synchronized(lock) { if (writeWaiter === cont) writeWaiter = null } }
+            }
+        }
+    }
+
+    private fun checkWritable() {
+        synchronized(lock) {
+            failure?.let { throw IOException(it.message, it) }
+            if (closed || ended) throw IOException("the connection was closed")
+        }
+    }
+
+    override fun close() {
+        val dropped: List<ByteBuf>
+        synchronized(lock) {
+            if (closed) return
+            closed = true
+            dropped = inbound.toList()
+            inbound.clear()
+            queuedBytes = 0
+        }
+        dropped.forEach { it.release() }
+        wakeAll()
+        val ch = channel ?: return
+        if (!ch.isActive) {
+            ch.close()
+            return
+        }
+        // Writes are handed over without waiting, so the last ones may still be on their way to the kernel (a
+        // closing socket's final batch): close once they are written, as the default engine's flushed writes
+        // would be, but never later than CLOSE_GRACE_MILLIS (a peer that stopped reading).
+        try {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener { ch.close() }
+            ch.eventLoop().schedule({ ch.close() }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+        } catch (e: java.util.concurrent.RejectedExecutionException) {
+            ch.close() // the event loop is shutting down: it closes its channels itself
+        }
+    }
+
+    private fun wakeWriter() {
+        val w = synchronized(lock) { writeWaiter.also { writeWaiter = null } }
+        w?.resume(Unit)
+    }
+
+    private fun wakeAll() {
+        val r: CancellableContinuation<Unit>?
+        val w: CancellableContinuation<Unit>?
+        synchronized(lock) {
+            r = readWaiter
+            readWaiter = null
+            w = writeWaiter
+            writeWaiter = null
+        }
+        r?.resume(Unit)
+        w?.resume(Unit)
+    }
+
+    internal companion object {
+        /** Queued received bytes above which reading pauses. */
+        const val PAUSE_BYTES = 1 shl 20
+
+        /** Queued received bytes at or below which a paused read resumes. */
+        const val RESUME_BYTES = 256 shl 10
+
+        /** The longest a closed stream waits for its last writes to reach the kernel. */
+        const val CLOSE_GRACE_MILLIS = 2_000L
+    }
+}

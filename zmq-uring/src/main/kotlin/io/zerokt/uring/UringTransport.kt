@@ -1,0 +1,195 @@
+package io.zerokt.uring
+
+import io.netty.bootstrap.Bootstrap
+import io.netty.bootstrap.ServerBootstrap
+import io.netty.channel.Channel
+import io.netty.channel.ChannelFuture
+import io.netty.channel.ChannelInitializer
+import io.netty.channel.ChannelOption
+import io.netty.channel.MultiThreadIoEventLoopGroup
+import io.netty.channel.WriteBufferWaterMark
+import io.netty.channel.unix.DomainSocketAddress
+import io.netty.channel.uring.IoUringChannelOption
+import io.netty.channel.uring.IoUringDomainSocketChannel
+import io.netty.channel.uring.IoUringIoHandler
+import io.netty.channel.uring.IoUringServerDomainSocketChannel
+import io.netty.channel.uring.IoUringServerSocketChannel
+import io.netty.channel.uring.IoUringSocketChannel
+import io.netty.util.concurrent.DefaultThreadFactory
+import io.zerokt.engine.spi.ByteStream
+import io.zerokt.engine.spi.StreamAddresses
+import io.zerokt.engine.spi.StreamListener
+import io.zerokt.engine.spi.StreamTransport
+import io.zerokt.engine.spi.TransportOptions
+import io.zerokt.engine.spi.ZeroKtInternalApi
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
+import java.io.IOException
+import java.net.InetSocketAddress
+import java.net.UnknownHostException
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.concurrent.TimeUnit
+import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
+
+/**
+ * The io_uring stream transport of one context: `tcp://` and `ipc://` on Netty's io_uring channels, served by one
+ * io_uring event loop group of the context's I/O thread count (daemon threads), shut down by [close].
+ */
+@OptIn(ZeroKtInternalApi::class)
+internal class UringTransport(ioThreads: Int, private val settings: UringSettings) : StreamTransport {
+    private val group = MultiThreadIoEventLoopGroup(
+        ioThreads,
+        DefaultThreadFactory("zkt-io_uring", true),
+        IoUringIoHandler.newFactory(settings.handlerConfig()),
+    )
+
+    /** Every channel this transport opened and that is not closed yet: [close] closes what is left. */
+    private val open: MutableSet<Channel> = java.util.concurrent.ConcurrentHashMap.newKeySet()
+
+    override val schemes: Set<String> = setOf("tcp", "ipc")
+
+    /** Tracks [channel] until it closes. */
+    private fun track(channel: Channel) {
+        open.add(channel)
+        channel.closeFuture().addListener { open.remove(channel) }
+    }
+
+    override suspend fun listen(scheme: String, address: String, options: TransportOptions): StreamListener {
+        val listener = UringListener()
+        val bootstrap = ServerBootstrap().group(group)
+            .option(ChannelOption.SO_BACKLOG, options.backlog.coerceAtLeast(1))
+            .childHandler(object : ChannelInitializer<Channel>() {
+                override fun initChannel(ch: Channel) {
+                    track(ch)
+                    val stream = UringStream(cork = options.tcpCork && scheme == "tcp")
+                    stream.remoteAddress = remoteOf(ch, scheme, listener.ipcPath)
+                    ch.pipeline().addLast(stream)
+                    listener.offer(stream)
+                }
+            })
+        return when (scheme) {
+            "tcp" -> {
+                val (host, port) = StreamAddresses.tcpBind(address, options.ipv6)
+                val bindAddress = resolve(host, port)
+                bootstrap.channel(IoUringServerSocketChannel::class.java).option(ChannelOption.SO_REUSEADDR, true)
+                applyTcp(options) { o, v -> bootstrap.childOption(o, v) }
+                val server = bootstrap.bind(bindAddress).also { track(it.channel()) }.awaitChannel()
+                val local = server.localAddress() as InetSocketAddress
+                val shownHost = if (host == "0.0.0.0" || host == "::") host else local.address.hostAddress
+                listener.start(server, "tcp://" + StreamAddresses.tcpFormat(shownHost, local.port), null)
+            }
+            "ipc" -> {
+                val path = StreamAddresses.ipcBind(address)
+                if (!StreamAddresses.ipcIsAbstract(path)) runCatching { Files.deleteIfExists(Path.of(path)) }
+                bootstrap.channel(IoUringServerDomainSocketChannel::class.java)
+                applyCommon(options) { o, v -> bootstrap.childOption(o, v) }
+                listener.ipcPath = path
+                val server = bootstrap.bind(DomainSocketAddress(StreamAddresses.ipcSocketPath(path))).also { track(it.channel()) }.awaitChannel()
+                listener.start(server, "ipc://$path", path)
+            }
+            else -> throw IOException("unsupported scheme $scheme")
+        }
+    }
+
+    override suspend fun connect(scheme: String, address: String, options: TransportOptions): ByteStream {
+        val stream = UringStream(cork = options.tcpCork && scheme == "tcp")
+        val bootstrap = Bootstrap().group(group).handler(object : ChannelInitializer<Channel>() {
+            override fun initChannel(ch: Channel) {
+                track(ch)
+                ch.pipeline().addLast(stream)
+            }
+        })
+        if (options.connectTimeoutMillis > 0) bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis)
+        var ipcPath: String? = null
+        val future = when (scheme) {
+            "tcp" -> {
+                val (host, port) = StreamAddresses.tcpConnect(address)
+                val target = resolve(host, port)
+                bootstrap.channel(IoUringSocketChannel::class.java)
+                applyTcp(options) { o, v -> bootstrap.option(o, v) }
+                bootstrap.connect(target)
+            }
+            "ipc" -> {
+                val path = StreamAddresses.ipcConnect(address).also { ipcPath = it }
+                bootstrap.channel(IoUringDomainSocketChannel::class.java)
+                applyCommon(options) { o, v -> bootstrap.option(o, v) }
+                bootstrap.connect(DomainSocketAddress(StreamAddresses.ipcSocketPath(path)))
+            }
+            else -> throw IOException("unsupported scheme $scheme")
+        }
+        val channel = future.awaitChannel()
+        stream.remoteAddress = remoteOf(channel, scheme, ipcPath)
+        return stream
+    }
+
+    /** Options of every stream channel: the write high-water mark and multishot receive. */
+    private fun applyCommon(options: TransportOptions, set: (ChannelOption<Any>, Any) -> Unit) {
+        set(ChannelOption.WRITE_BUFFER_WATER_MARK.any(), WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
+        if (options.multishotReceive && settings.multishotSupported) {
+            set(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID.any(), UringSettings.BUFFER_GROUP)
+        }
+        if (options.sendBuffer > 0) set(ChannelOption.SO_SNDBUF.any(), options.sendBuffer)
+        if (options.receiveBuffer > 0) set(ChannelOption.SO_RCVBUF.any(), options.receiveBuffer)
+    }
+
+    /** Options of tcp channels: [applyCommon], no Nagle, keepalive, TOS and zero-copy send. */
+    private fun applyTcp(options: TransportOptions, set: (ChannelOption<Any>, Any) -> Unit) {
+        applyCommon(options, set)
+        set(ChannelOption.TCP_NODELAY.any(), true)
+        if (options.keepAlive >= 0) set(ChannelOption.SO_KEEPALIVE.any(), options.keepAlive == 1)
+        if (options.keepAliveCount > 0) set(IoUringChannelOption.TCP_KEEPCNT.any(), options.keepAliveCount)
+        if (options.keepAliveIdle > 0) set(IoUringChannelOption.TCP_KEEPIDLE.any(), options.keepAliveIdle)
+        if (options.keepAliveInterval > 0) set(IoUringChannelOption.TCP_KEEPINTVL.any(), options.keepAliveInterval)
+        if (options.typeOfService > 0) set(ChannelOption.IP_TOS.any(), options.typeOfService)
+        if (options.sendZeroCopyThreshold >= 0) {
+            set(IoUringChannelOption.IO_URING_WRITE_ZERO_COPY_THRESHOLD.any(), options.sendZeroCopyThreshold)
+        }
+    }
+
+    override fun close() {
+        // ArrayList(set), not toList(): toList reads size() then iterates, which races with channels closing.
+        ArrayList(open).forEach { it.close().awaitUninterruptibly(SHUTDOWN_MILLIS) }
+        group.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_MILLIS * 5)
+    }
+
+    private companion object {
+        const val WRITE_LOW = 256 shl 10
+        const val WRITE_HIGH = 1 shl 20
+        const val SHUTDOWN_MILLIS = 1_000L
+
+        @Suppress("UNCHECKED_CAST")
+        fun <T> ChannelOption<T>.any(): ChannelOption<Any> = this as ChannelOption<Any>
+
+        /** Resolves [host] off the event loop (a lookup may block); an unknown host is an [IOException]. */
+        suspend fun resolve(host: String, port: Int): InetSocketAddress = withContext(Dispatchers.IO) {
+            val address = InetSocketAddress(host, port)
+            if (address.isUnresolved) throw UnknownHostException("unknown host $host")
+            address
+        }
+
+        fun remoteOf(channel: Channel, scheme: String, ipcPath: String?): String =
+            if (scheme == "ipc") {
+                "ipc://${ipcPath ?: ""}"
+            } else {
+                val remote = channel.remoteAddress() as? InetSocketAddress
+                if (remote == null) "tcp://unknown" else "tcp://" + StreamAddresses.tcpFormat(remote.address.hostAddress, remote.port)
+            }
+
+        /** Waits for [this] future; cancelling the wait closes its channel. A failure is an [IOException]. */
+        suspend fun ChannelFuture.awaitChannel(): Channel = suspendCancellableCoroutine { cont ->
+            addListener { f ->
+                if (f.isSuccess) {
+                    cont.resume(channel()) { _, ch, _ -> ch.close() }
+                } else {
+                    val cause = f.cause()
+                    channel().close()
+                    cont.resumeWithException(cause as? IOException ?: IOException(cause?.message ?: "failed", cause))
+                }
+            }
+            cont.invokeOnCancellation { channel().close() }
+        }
+    }
+}
