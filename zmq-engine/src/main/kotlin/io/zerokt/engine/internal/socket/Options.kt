@@ -49,6 +49,9 @@ internal class Options(private val type: SocketType) {
     @Volatile var affinity = 0L
     @Volatile var zapDomain: ByteArray = ByteArray(0)
 
+    /** PLAIN, CURVE and ZAP_ENFORCE_DOMAIN. */
+    val security = SecurityOptionValues()
+
     /** Sets an integer option; returns false when [option] is not an integer option. */
     fun setInt(option: Int, value: Int): Boolean {
         when (option) {
@@ -87,7 +90,7 @@ internal class Options(private val type: SocketType) {
             ZMQ_BACKLOG -> backlog = nonNegative(option, value)
             ZMQ_TOS -> tos = checkRange(option, value, 0, 255)
             ZMQ_AFFINITY -> affinity = value.toLong()
-            else -> return false
+            else -> return security.setInt(option, value)
         }
         return true
     }
@@ -106,7 +109,7 @@ internal class Options(private val type: SocketType) {
             }
             ZMQ_XPUB_WELCOME_MSG -> xpubWelcome = value.copyOf().takeIf { it.isNotEmpty() }
             ZMQ_ZAP_DOMAIN -> zapDomain = value.copyOf()
-            else -> return false
+            else -> return security.setBytes(option, value)
         }
         return true
     }
@@ -153,9 +156,10 @@ internal class Options(private val type: SocketType) {
         ZMQ_AFFINITY -> affinity
         ZMQ_TYPE -> type.id
         ZMQ_RCVMORE -> 0
-        ZMQ_MECHANISM -> 0
         ZMQ_ZAP_DOMAIN -> zapDomain.decodeToString()
-        else -> throw ZmqException(ZmqError.EINVAL, "unknown socket option $option")
+        else -> security.get(option).also {
+            if (it === SecurityOptionValues.NOT_MINE) throw ZmqException(ZmqError.EINVAL, "unknown socket option $option")
+        }
     }
 
     private fun Boolean.toInt() = if (this) 1 else 0
