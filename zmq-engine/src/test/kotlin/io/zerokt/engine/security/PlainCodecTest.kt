@@ -86,4 +86,10 @@ class PlainCodecTest : FunSpec({
         server.onCommand(ReceivedCommand(ZmtpTestWire.hex("05 5245414459")), OutputBuffer(0))
             .shouldBeInstanceOf<MechanismStatus.Failed>().error shouldBe ProtocolError.ZMTP_UNEXPECTED_COMMAND
     }
+
+    test("libzmq 4.3's malformed PLAIN ERROR (0x5E RROR, its hex escape ate the E) is read as the ERROR it means") {
+        io.zerokt.engine.internal.zmtp.LibzmqQuirks.brokenErrorReason(ZmtpTestWire.hex("5e52524f5203343030")) shouldBe "400"
+        io.zerokt.engine.internal.zmtp.LibzmqQuirks.brokenErrorReason(ZmtpTestWire.hex("054552524f5203343030")) shouldBe null
+        io.zerokt.engine.internal.zmtp.LibzmqQuirks.brokenErrorReason(ZmtpTestWire.hex("5e52524f5205343030")) shouldBe null
+    }
 })

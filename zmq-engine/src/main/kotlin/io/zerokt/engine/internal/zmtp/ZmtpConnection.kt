@@ -345,6 +345,7 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
 
     private fun onClearFrame(flags: Int, body: ByteArray) {
         if (flags and ZmtpFrames.FLAG_COMMAND != 0) {
+            if (!handshakeDone) LibzmqQuirks.brokenErrorReason(body)?.let { throw peerError(it) }
             onCommand(ReceivedCommand(body))
             return
         }
@@ -367,12 +368,7 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
         if (action != CommandAction.PING) timers.onTrafficAfterPing()
         when (action) {
             CommandAction.TO_MECHANISM -> applyMechanismStatus(checkNotNull(mechanism).onCommand(command, pending))
-            CommandAction.PEER_ERROR -> {
-                val reason = Commands.parseErrorReason(command)
-                // A server mechanism refusing us sends the ZAP status code as the reason (libzmq: HANDSHAKE_FAILED_AUTH).
-                val status = if (!handshakeDone && reason.length == 3 && reason[0] in '3'..'5') reason.toIntOrNull() ?: 0 else 0
-                throw ZmtpProtocolException(ProtocolError.PEER_ERROR, "peer sent ERROR: $reason", authStatusCode = status)
-            }
+            CommandAction.PEER_ERROR -> throw peerError(Commands.parseErrorReason(command))
             CommandAction.PING -> onPing(command)
             CommandAction.PONG -> if (command.dataSize > Commands.MAX_PING_CONTEXT) {
                 throw ZmtpProtocolException(ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED, "PONG context of ${command.dataSize} octets (16 at most)")
@@ -384,6 +380,12 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
             CommandAction.UNKNOWN ->
                 throw ZmtpProtocolException(ProtocolError.UNKNOWN_COMMAND, "unknown command ${command.name}")
         }
+    }
+
+    /** The peer's ERROR; a server mechanism refusing us sends the ZAP status code as the reason (HANDSHAKE_FAILED_AUTH). */
+    private fun peerError(reason: String): ZmtpProtocolException {
+        val status = if (!handshakeDone && reason.length == 3 && reason[0] in '3'..'5') reason.toIntOrNull() ?: 0 else 0
+        return ZmtpProtocolException(ProtocolError.PEER_ERROR, "peer sent ERROR: $reason", authStatusCode = status)
     }
 
     /** RFC 37: answer with a PONG echoing the context; a non-zero TTL arms the TTL deadline. */
