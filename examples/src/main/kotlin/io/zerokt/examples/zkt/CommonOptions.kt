@@ -3,6 +3,7 @@ package io.zerokt.examples.zkt
 import io.zerokt.Context
 import io.zerokt.Socket
 import io.zerokt.SocketType
+import picocli.CommandLine.Mixin
 import picocli.CommandLine.Model.CommandSpec
 import picocli.CommandLine.Option
 import picocli.CommandLine.ParameterException
@@ -21,9 +22,14 @@ class CommonOptions {
     @Option(names = ["--io-threads"], paramLabel = "N", description = ["I/O threads of the ZeroKt context (default: 1)."])
     var ioThreads: Int = 1
 
+    /** PLAIN and CURVE options (see [SecurityOptions]). */
+    @Mixin
+    var security: SecurityOptions = SecurityOptions()
+
     /** Rejects values no context can take (a usage error). */
     fun validate(spec: CommandSpec) {
         if (ioThreads < 1) throw ParameterException(spec.commandLine(), "--io-threads must be at least 1, was $ioThreads")
+        security.validate(spec)
     }
 
     /** A new context; a missing or broken engine is a [ZktException]. */
@@ -37,12 +43,11 @@ class CommonOptions {
 
     /** A new socket of [type] in [context], already [configure]d for [role]. */
     fun newSocket(context: Context, type: SocketType, role: Role): Socket =
-        describing("cannot make a $type socket") { context.socket(type) }.also { configure(it, role) }
+        describing("cannot make a $type socket") { context.socket(type) }.also { configure(it, role, context) }
 
-    /** Applies the shared options to [socket] (nothing yet: see the class comment). */
-    @Suppress("UNUSED_PARAMETER")
-    fun configure(socket: Socket, role: Role) {
-        // The seam for --io-uring, --plain-*, --curve-*: set the socket options here, before bind/connect.
+    /** Applies the shared options to [socket] of [context]: the security options for its [role] ([SecurityOptions]). */
+    fun configure(socket: Socket, role: Role, context: Context) {
+        security.configure(socket, role, context)
     }
 }
 
