@@ -103,8 +103,9 @@ public class Certificate private constructor(
             var public: String? = null
             var secret: String? = null
             for (raw in lines) {
-                val line = raw.substringBefore('#').trimEnd()
-                if (line.isBlank()) continue
+                // Only whole-line comments: Z85 keys may contain '#'.
+                val line = raw.trimEnd()
+                if (line.isBlank() || line.trimStart().startsWith("#")) continue
                 if (!line[0].isWhitespace()) {
                     section = line.trim()
                     continue

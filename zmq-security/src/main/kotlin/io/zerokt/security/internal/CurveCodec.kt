@@ -7,11 +7,6 @@ import io.zerokt.engine.spi.OutputBuffer
 import io.zerokt.engine.spi.TrafficCodec
 import io.zerokt.engine.spi.ZmtpProtocolException
 import io.zerokt.engine.spi.ZmtpWire
-import org.bouncycastle.crypto.engines.XSalsa20Engine
-import org.bouncycastle.crypto.macs.Poly1305
-import org.bouncycastle.crypto.params.KeyParameter
-import org.bouncycastle.crypto.params.ParametersWithIV
-import java.security.MessageDigest
 
 /**
  * CURVE traffic (RFC 26 MESSAGE): every frame, data or command, becomes one MESSAGE command boxed with the
@@ -22,7 +17,8 @@ import java.security.MessageDigest
  * ZMTP_INVALID_SEQUENCE; a box that does not open is ZMTP_CRYPTOGRAPHIC.
  *
  * The wire frame carries no ZMTP flags (MORE and COMMAND travel inside the box), as libzmq and JeroMQ send it.
- * Encoding encrypts in place in the output buffer: no copy beyond the one into the buffer.
+ * Encoding encrypts in place in the output buffer and decoding in the received body: no allocation but the
+ * payload array handed to the connection.
  */
 internal class CurveCodec(
     private val key: ByteArray,
@@ -31,14 +27,9 @@ internal class CurveCodec(
     private var nextNonce: Long,
     private var lastPeerNonce: Long,
 ) : TrafficCodec {
-    private val keyParameter = KeyParameter(key)
-    private val encryptCipher = XSalsa20Engine()
-    private val decryptCipher = XSalsa20Engine()
-    private val mac = Poly1305()
+    private val encryptBox = SecretBox()
+    private val decryptBox = SecretBox()
     private val nonce = ByteArray(NaCl.NONCE_BYTES)
-    private val polyKey = ByteArray(32)
-    private val tag = ByteArray(16)
-    private val flag = ByteArray(1)
 
     override fun maxWireFrameSize(maxMessageSize: Long): Long =
         if (maxMessageSize < 0) Int.MAX_VALUE - 8L else minOf(Int.MAX_VALUE - 8L, maxMessageSize + CurveWire.MESSAGE_OVERHEAD + 255)
@@ -76,13 +67,7 @@ internal class CurveCodec(
     /** Encrypts `clearLen` bytes at [clearStart] in place and writes the tag before them. */
     private fun finishMessage(out: OutputBuffer, clearStart: Int, clearLen: Int) {
         val a = out.array
-        encryptCipher.init(true, ParametersWithIV(keyParameter, nonce))
-        polyKey.fill(0)
-        encryptCipher.processBytes(polyKey, 0, 32, polyKey, 0)
-        encryptCipher.processBytes(a, clearStart, clearLen, a, clearStart)
-        mac.init(KeyParameter(polyKey))
-        mac.update(a, clearStart, clearLen)
-        mac.doFinal(a, clearStart - NaCl.TAG_BYTES)
+        encryptBox.seal(key, nonce, a, clearStart, clearLen, a, clearStart - NaCl.TAG_BYTES)
         out.setSize(clearStart + clearLen)
     }
 
@@ -100,20 +85,13 @@ internal class CurveCodec(
         val boxStart = 16
         val cipherStart = boxStart + NaCl.TAG_BYTES
         val cipherLen = wireBody.size - cipherStart
-        decryptCipher.init(false, ParametersWithIV(keyParameter, nonce))
-        polyKey.fill(0)
-        decryptCipher.processBytes(polyKey, 0, 32, polyKey, 0)
-        mac.init(KeyParameter(polyKey))
-        mac.update(wireBody, cipherStart, cipherLen)
-        mac.doFinal(tag, 0)
-        if (!MessageDigest.isEqual(tag, wireBody.copyOfRange(boxStart, cipherStart))) {
+        // Decrypt in place (the wire body is ours), then copy the payload out behind the flags octet.
+        if (!decryptBox.open(key, nonce, wireBody, boxStart, cipherStart, cipherLen, wireBody, cipherStart)) {
             throw ZmtpProtocolException(ProtocolError.ZMTP_CRYPTOGRAPHIC, "MESSAGE box does not open (tampered or wrong key)")
         }
         lastPeerNonce = n
-        decryptCipher.processBytes(wireBody, cipherStart, 1, flag, 0)
-        val body = ByteArray(cipherLen - 1)
-        decryptCipher.processBytes(wireBody, cipherStart + 1, cipherLen - 1, body, 0)
-        val clearFlags = flag[0].toInt()
+        val body = wireBody.copyOfRange(cipherStart + 1, wireBody.size)
+        val clearFlags = wireBody[cipherStart].toInt()
         var flags = 0
         if (clearFlags and 0x01 != 0) flags = flags or ZmtpWire.FLAG_MORE
         if (clearFlags and 0x02 != 0) flags = flags or ZmtpWire.FLAG_COMMAND

@@ -3,6 +3,7 @@ package io.zerokt.engine.internal.security
 import io.zerokt.ZmqError
 import io.zerokt.ZmqException
 import io.zerokt.engine.internal.zmtp.NullMechanismFactory
+import io.zerokt.engine.internal.zmtp.NullZapMechanismFactory
 import io.zerokt.engine.spi.MechanismFactory
 import io.zerokt.engine.spi.MechanismProvider
 import io.zerokt.engine.spi.SecurityOptions
@@ -22,6 +23,6 @@ internal object Mechanisms {
     fun factoryFor(options: SecurityOptions): MechanismFactory = when (options.mechanism) {
         "PLAIN" -> PlainMechanismFactory(options.asServer, options.plainUsername, options.plainPassword)
         "CURVE" -> curveProvider().factory(options)
-        else -> NullMechanismFactory
+        else -> if (options.zapDomain.isNotEmpty()) NullZapMechanismFactory(options.zapEnforceDomain) else NullMechanismFactory
     }
 }

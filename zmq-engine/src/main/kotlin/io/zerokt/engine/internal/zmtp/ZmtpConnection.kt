@@ -216,6 +216,7 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
         check(phase == ZmtpPhase.AWAITING_VERDICT) { "no mechanism verdict expected in phase $phase" }
         now = nowMillis
         try {
+            phase = ZmtpState.transition(phase, ZmtpPhase.HANDSHAKE)
             applyMechanismStatus(checkNotNull(mechanism).onVerdict(verdict, pending))
         } catch (e: ZmtpProtocolException) {
             fail(e)
@@ -259,7 +260,8 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
                 mechanismRequest = status.request
                 phase = ZmtpState.transition(phase, ZmtpState.phaseAfter(status))
             }
-            MechanismStatus.InProgress -> phase = ZmtpState.transition(phase, ZmtpState.phaseAfter(status))
+            // A command handled while the mechanism waits for its verdict keeps it waiting.
+            MechanismStatus.InProgress -> if (phase != ZmtpPhase.AWAITING_VERDICT) phase = ZmtpState.transition(phase, ZmtpPhase.HANDSHAKE)
         }
     }
 
