@@ -16,6 +16,12 @@ public class Message private constructor(
     /** This message's frames, in order; never empty. */
     public val frames: List<Frame>,
     @Suppress("UNUSED_PARAMETER") owned: Unit,
+    /**
+     * The properties of the connection this message arrived on (libzmq's `zmq_msg_gets`): `User-Id` from ZAP,
+     * `Peer-Address`, the peer's handshake properties. Null for messages built locally and for inproc. One
+     * object is shared by all messages of a connection.
+     */
+    public val metadata: MessageMetadata? = null,
 ) : Iterable<Frame> {
     /** A message of the given frames (the list is copied; an empty list means one empty frame). */
     public constructor(frames: List<Frame>) : this(if (frames.isEmpty()) SINGLE_EMPTY else frames.toList(), Unit)
@@ -51,10 +57,12 @@ public class Message private constructor(
     public fun toByteArray(): ByteArray = frames[0].toByteArray()
 
     /** A new message with [frame] put before this message's frames (an envelope, a routing id). */
-    public fun prepend(frame: Frame): Message = wrap(ArrayList<Frame>(frames.size + 1).apply { add(frame); addAll(frames) })
+    public fun prepend(frame: Frame): Message =
+        Message(ArrayList<Frame>(frames.size + 1).apply { add(frame); addAll(frames) }, Unit, metadata)
 
     /** A new message without the first [count] frames. */
-    public fun drop(count: Int): Message = Message(frames.subList(count, frames.size))
+    public fun drop(count: Int): Message =
+        if (count == 0) this else Message(frames.subList(count, frames.size).toList().ifEmpty { SINGLE_EMPTY }, Unit, metadata)
 
     override fun iterator(): Iterator<Frame> = frames.iterator()
 
@@ -73,6 +81,11 @@ public class Message private constructor(
          */
         @JvmStatic
         public fun wrap(frames: List<Frame>): Message = Message(if (frames.isEmpty()) SINGLE_EMPTY else frames, Unit)
+
+        /** As [wrap], with the connection [metadata] the message arrived with (for engines). */
+        @JvmStatic
+        public fun wrap(frames: List<Frame>, metadata: MessageMetadata?): Message =
+            Message(if (frames.isEmpty()) SINGLE_EMPTY else frames, Unit, metadata)
 
         /** A single-frame message over [frame]. */
         @JvmStatic

@@ -304,6 +304,51 @@ public interface Socket : AutoCloseable {
         get() = getIntOption(ZKT_IO_URING_MULTISHOT) != 0
         set(value) = setOption(ZKT_IO_URING_MULTISHOT, value)
 
+    /** `ZMQ_PLAIN_SERVER`: be the PLAIN server (credentials checked by the ZAP handler); false goes back to NULL. */
+    public var plainServer: Boolean
+        get() = getIntOption(ZMQ_PLAIN_SERVER) != 0
+        set(value) = setOption(ZMQ_PLAIN_SERVER, value)
+
+    /** `ZMQ_PLAIN_USERNAME`: setting it makes this socket a PLAIN client (an empty one goes back to NULL). */
+    public var plainUsername: String
+        get() = getOption(ZMQ_PLAIN_USERNAME) as String
+        set(value) = setOption(ZMQ_PLAIN_USERNAME, value)
+
+    /** `ZMQ_PLAIN_PASSWORD`: setting it makes this socket a PLAIN client. */
+    public var plainPassword: String
+        get() = getOption(ZMQ_PLAIN_PASSWORD) as String
+        set(value) = setOption(ZMQ_PLAIN_PASSWORD, value)
+
+    /** `ZMQ_CURVE_SERVER`: be the CURVE server (needs [curveSecretKey]); false goes back to NULL. Needs `zmq-security`. */
+    public var curveServer: Boolean
+        get() = getIntOption(ZMQ_CURVE_SERVER) != 0
+        set(value) = setOption(ZMQ_CURVE_SERVER, value)
+
+    /** `ZMQ_CURVE_PUBLICKEY`: our long-term public key, 32 bytes (set also accepts 40 Z85 characters as bytes). */
+    public var curvePublicKey: ByteArray?
+        get() = getOption(ZMQ_CURVE_PUBLICKEY) as ByteArray?
+        set(value) = setOption(ZMQ_CURVE_PUBLICKEY, value ?: ByteArray(0))
+
+    /** `ZMQ_CURVE_SECRETKEY`: our long-term secret key, 32 bytes or 40 Z85 characters. */
+    public var curveSecretKey: ByteArray?
+        get() = getOption(ZMQ_CURVE_SECRETKEY) as ByteArray?
+        set(value) = setOption(ZMQ_CURVE_SECRETKEY, value ?: ByteArray(0))
+
+    /** `ZMQ_CURVE_SERVERKEY`: the server's public key; setting it makes this socket a CURVE client. */
+    public var curveServerKey: ByteArray?
+        get() = getOption(ZMQ_CURVE_SERVERKEY) as ByteArray?
+        set(value) = setOption(ZMQ_CURVE_SERVERKEY, value ?: ByteArray(0))
+
+    /** `ZMQ_ZAP_DOMAIN`: the domain sent in ZAP requests, default empty. */
+    public var zapDomain: String
+        get() = getOption(ZMQ_ZAP_DOMAIN) as String
+        set(value) = setOption(ZMQ_ZAP_DOMAIN, value)
+
+    /** `ZMQ_ZAP_ENFORCE_DOMAIN`: fail handshakes that need ZAP when no ZAP handler is bound, default false. */
+    public var zapEnforceDomain: Boolean
+        get() = getIntOption(ZMQ_ZAP_ENFORCE_DOMAIN) != 0
+        set(value) = setOption(ZMQ_ZAP_ENFORCE_DOMAIN, value)
+
     /**
      * Closes the socket (`zmq_close`). Returns at once and is safe to call more than once. Pending outgoing
      * messages go on being sent for up to [linger] ms; every other call fails with `ENOTSOCK` from now on, and

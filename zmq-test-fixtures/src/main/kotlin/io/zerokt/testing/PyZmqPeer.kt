@@ -122,6 +122,14 @@ class PyZmqPeer private constructor(private val process: Process) : InteropPeer 
         }
     }
 
+    /**
+     * Starts (once) pyzmq's `ThreadAuthenticator` in the peer's context and configures it: `plain USER:PASS,...`,
+     * `curve any`, `curve DIRECTORY` (zcert public certificates) or `deny IP`.
+     */
+    fun authenticator(command: String) {
+        call("auth ${checkArg(command)}")
+    }
+
     override fun bind(endpoint: String): String = call("bind ${checkArg(endpoint)}")
 
     override fun unbind(endpoint: String) {

@@ -12,6 +12,9 @@
 #   recv TIMEOUT_MS              -> ok N HEX,HEX... | timeout
 #   monitor                      -> ok            (starts the socket monitor)
 #   event TIMEOUT_MS             -> ok CODE VALUE ENDPOINT_HEX | timeout
+#   auth plain USER:PASS,...     -> ok            (starts zmq.auth's ThreadAuthenticator with these PLAIN users)
+#   auth curve any|DIR           -> ok            (... accepting any CURVE key, or the certificates in DIR)
+#   auth deny IP                 -> ok            (... refusing this address; call after plain/curve)
 #   close [LINGER_MS]            -> ok            (closes the socket; the process stays)
 #   quit                         -> ok, then exit
 # The process also exits when stdin reaches end of file (the JVM went away).
@@ -19,10 +22,12 @@ import binascii
 import sys
 
 import zmq
+import zmq.auth
 
 ctx = zmq.Context()
 sock = None
 mon = None
+auth = None
 
 
 def reply(line):
@@ -63,7 +68,7 @@ def poll(s, flag, timeout_ms):
 
 
 def handle(line):
-    global sock, mon
+    global sock, mon, auth
     cmd, _, arg = line.partition(" ")
     if cmd == "version":
         return "ok %s %s" % (zmq.zmq_version(), zmq.__version__)
@@ -137,6 +142,22 @@ def handle(line):
         if isinstance(endpoint, str):
             endpoint = endpoint.encode("utf-8")
         return "ok %d %d %s" % (int(ev["event"]), int(ev["value"]), binascii.hexlify(endpoint).decode("ascii"))
+    if cmd == "auth":
+        from zmq.auth.thread import ThreadAuthenticator
+        if auth is None:
+            auth = ThreadAuthenticator(ctx)
+            auth.start()
+        kind, _, data = arg.partition(" ")
+        if kind == "plain":
+            users = dict(pair.split(":", 1) for pair in data.split(","))
+            auth.configure_plain(domain="*", passwords=users)
+        elif kind == "curve":
+            auth.configure_curve(domain="*", location=zmq.auth.CURVE_ALLOW_ANY if data == "any" else data)
+        elif kind == "deny":
+            auth.deny(data)
+        else:
+            raise RuntimeError("bad auth command " + arg)
+        return "ok"
     if cmd == "close":
         if mon is not None:
             mon.close(linger=0)
@@ -167,6 +188,8 @@ def main():
         mon.close(linger=0)
     if sock is not None:
         sock.close(linger=0)
+    if auth is not None:
+        auth.stop()
     ctx.term()
     reply("ok")
 

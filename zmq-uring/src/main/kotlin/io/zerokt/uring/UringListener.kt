@@ -43,8 +43,17 @@ internal class UringListener : StreamListener {
         // Once only: a second close must not delete an ipc file that a new bind made since.
         if (!closed.compareAndSet(false, true)) return
         accepted.close()
-        server?.close()
+        server?.let { channel ->
+            // Wait (briefly) until the kernel socket is really closed, so that an unbind followed by a bind of the
+            // same address works, as it does on the default engine. Never from the event loop itself.
+            val closing = channel.close()
+            if (!channel.eventLoop().inEventLoop()) closing.awaitUninterruptibly(CLOSE_WAIT_MS)
+        }
         while (true) accepted.tryReceive().getOrNull()?.close() ?: break
         ipcPath?.takeIf { !it.startsWith("@") }?.let { runCatching { Files.deleteIfExists(Path.of(it)) } }
+    }
+
+    private companion object {
+        const val CLOSE_WAIT_MS = 2_000L
     }
 }

@@ -3,6 +3,7 @@ package io.zerokt.examples.zkt
 import io.zerokt.Context
 import io.zerokt.Socket
 import io.zerokt.SocketType
+import picocli.CommandLine.Mixin
 import picocli.CommandLine.Model.CommandSpec
 import picocli.CommandLine.Option
 import picocli.CommandLine.ParameterException
@@ -39,10 +40,15 @@ class CommonOptions {
     @Option(names = ["--io-uring-multishot"], description = ["With --io-uring: multishot receive into a buffer ring."])
     var ioUringMultishot: Boolean = false
 
+    /** PLAIN and CURVE options (see [SecurityOptions]). */
+    @Mixin
+    var security: SecurityOptions = SecurityOptions()
+
     /** Rejects values no context can take (a usage error). */
     fun validate(spec: CommandSpec) {
         if (ioThreads < 1) throw ParameterException(spec.commandLine(), "--io-threads must be at least 1, was $ioThreads")
         if (ioUringZcThreshold < -1) throw ParameterException(spec.commandLine(), "--io-uring-zc-threshold must be -1 or more, was $ioUringZcThreshold")
+        security.validate(spec)
     }
 
     /** A new context; a missing or broken engine is a [ZktException]. */
@@ -56,16 +62,18 @@ class CommonOptions {
 
     /** A new socket of [type] in [context], already [configure]d for [role]. */
     fun newSocket(context: Context, type: SocketType, role: Role): Socket =
-        describing("cannot make a $type socket") { context.socket(type) }.also { configure(it, role) }
+        describing("cannot make a $type socket") { context.socket(type) }.also { configure(it, role, context) }
 
-    /** Applies the shared options to [socket] (the io_uring ones so far; see the class comment). */
-    @Suppress("UNUSED_PARAMETER")
-    fun configure(socket: Socket, role: Role) {
-        // The seam for --io-uring, --plain-*, --curve-*: set the socket options here, before bind/connect.
+    /**
+     * Applies the shared options to [socket] of [context] before bind/connect: the io_uring engine and its tuning, and
+     * the security options for its [role] ([SecurityOptions]).
+     */
+    fun configure(socket: Socket, role: Role, context: Context) {
         if (ioUring) socket.ioUring = true
         if (ioUringCork) socket.ioUringTcpCork = true
         if (ioUringZcThreshold >= 0) socket.ioUringSendZeroCopyThreshold = ioUringZcThreshold
         if (ioUringMultishot) socket.ioUringMultishot = true
+        security.configure(socket, role, context)
     }
 }
 

@@ -69,7 +69,7 @@ class ZktIo(val input: InputStream, val out: PrintStream, val err: PrintStream) 
     ],
     subcommands = [
         LocalThrCommand::class, RemoteThrCommand::class, LocalLatCommand::class, RemoteLatCommand::class,
-        PerfCommand::class, CatCommand::class, EchoCommand::class, CommandLine.HelpCommand::class,
+        PerfCommand::class, CatCommand::class, EchoCommand::class, KeygenCommand::class, CommandLine.HelpCommand::class,
         ProxyCommand::class, ExampleCommand::class,
     ],
     footer = [

@@ -57,6 +57,9 @@ internal class RealContext(override val ioThreads: Int) : Context {
         return socket
     }
 
+    /** True when a socket is bound to `inproc://`[name]. */
+    fun isInprocBound(name: String): Boolean = inproc.isBound(name)
+
     /** The binder for [endpoint]'s transport. */
     fun binder(endpoint: Endpoint): Binder = if (endpoint.scheme == "inproc") inproc else streams
 

@@ -22,6 +22,9 @@ internal class InprocBinder : Binder {
     private val bound = HashMap<String, RealSocket>()
     private val pending = HashMap<String, MutableList<Pending>>()
 
+    /** True when a socket is bound to `inproc://`[name] (the ZAP client asks before each request, as libzmq). */
+    fun isBound(name: String): Boolean = synchronized(this) { bound.containsKey(name) }
+
     override suspend fun bind(socket: RealSocket, endpoint: Endpoint): EndpointHandle {
         val name = endpoint.address
         val waiting = synchronized(this) {

@@ -1,5 +1,6 @@
 package io.zerokt.engine.internal.connection
 
+import io.zerokt.engine.spi.*
 import io.zerokt.Frame
 import io.zerokt.Message
 import io.zerokt.MonitorEvent
@@ -8,8 +9,8 @@ import io.zerokt.ProtocolError
 import io.zerokt.engine.internal.socket.Peer
 import io.zerokt.engine.internal.socket.RealSocket
 import io.zerokt.engine.internal.socket.SocketBehaviour
-import io.zerokt.engine.internal.zmtp.NullMechanismFactory
-import io.zerokt.engine.internal.zmtp.OutputBuffer
+import io.zerokt.engine.internal.security.Mechanisms
+import io.zerokt.engine.internal.security.ZapClient
 import io.zerokt.engine.internal.zmtp.ZmtpConfig
 import io.zerokt.engine.internal.zmtp.ZmtpConnection
 import io.zerokt.engine.internal.zmtp.ZmtpEvent
@@ -53,20 +54,24 @@ internal class StreamConnection(
     /** The deadline the timer loop sleeps until (guarded by the codec's lock); a read kicks it only to move it earlier. */
     private var timerWaitsFor = Long.MAX_VALUE
     private var closeReason: String? = null
+    private val security: SecurityOptions
 
     init {
         val o = socket.options
+        security = o.security.snapshot(o.zapDomain)
+        val mechanism = Mechanisms.factoryFor(security)
         codec = ZmtpConnection(
             ZmtpConfig(
                 socketType = socket.type,
                 routingId = o.routingId,
-                asServer = false,
-                mechanism = NullMechanismFactory,
+                asServer = mechanism.asServer,
+                mechanism = mechanism,
                 maxMessageSize = o.maxMessageSize,
                 heartbeatIvlMillis = o.heartbeatIvl,
                 heartbeatTtlMillis = o.heartbeatTtl,
                 heartbeatTimeoutMillis = o.heartbeatTimeout,
                 handshakeIvlMillis = o.handshakeIvl,
+                peerAddress = hostOf(stream.remoteAddress),
             ),
         )
     }
@@ -107,7 +112,11 @@ internal class StreamConnection(
         val f = failure
         val remote = stream.remoteAddress
         if (!handshaken) {
-            val event = if (f != null) {
+            val event = if (f != null && f.authStatusCode != 0) {
+                MonitorEvent(MonitorEventType.HANDSHAKE_FAILED_AUTH, endpoint, f.authStatusCode.toLong(), null, f.reason, remote)
+            } else if (f != null && f.noDetail) {
+                MonitorEvent(MonitorEventType.HANDSHAKE_FAILED_NO_DETAIL, endpoint, 0, null, f.reason, remote)
+            } else if (f != null) {
                 MonitorEvent(MonitorEventType.HANDSHAKE_FAILED_PROTOCOL, endpoint, f.error.code.toLong(), f.error, f.reason, remote)
             } else {
                 MonitorEvent(MonitorEventType.HANDSHAKE_FAILED_NO_DETAIL, endpoint, 0, null, closeReason ?: "connection closed during the handshake", remote)
@@ -139,6 +148,11 @@ internal class StreamConnection(
                 }
             }
             flushProtocolOutput()
+            val zapRequest = synchronized(codec) { codec.pollMechanismRequest() }
+            if (zapRequest != null) {
+                askZap(zapRequest)
+                continue
+            }
             val deadline = synchronized(codec) { codec.pollTimeout() }
             val n = if (deadline == null) {
                 stream.read(readBuffer, 0, readBuffer.size)
@@ -154,6 +168,18 @@ internal class StreamConnection(
                 }
                 else -> synchronized(codec) { codec.receive(readBuffer, 0, n, now()) }
             }
+        }
+    }
+
+    /** Asks the ZAP handler (RFC 27) for the mechanism and hands the verdict back to the codec. */
+    private suspend fun askZap(request: ZapRequest) {
+        val deadline = synchronized(codec) { codec.pollTimeout() }
+        val timeout = if (deadline == null) ZAP_TIMEOUT_MILLIS else minOf(ZAP_TIMEOUT_MILLIS, deadline - now())
+        try {
+            val reply = ZapClient.ask(socket.context, request, security.zapDomain, hostOf(stream.remoteAddress), socket.options.routingId, timeout)
+            synchronized(codec) { codec.supplyMechanismVerdict(reply, now()) }
+        } catch (e: ZmtpProtocolException) {
+            synchronized(codec) { codec.failMechanismVerdict(e.error, e.reason, now()) }
         }
     }
 
@@ -323,6 +349,17 @@ internal class StreamConnection(
         const val READ_BYTES = 64 * 1024
 
         private const val TIMED_OUT = -2
+
+        /** The longest wait for a ZAP reply when no handshake deadline is armed. */
+        private const val ZAP_TIMEOUT_MILLIS = 30_000L
+
+        /** The IP address (libzmq's ZAP "Address": no scheme, no port) of `tcp://host:port`; ipc paths stay whole. */
+        fun hostOf(remote: String): String {
+            if (!remote.startsWith("tcp://")) return remote.substringAfter("://")
+            val hostPort = remote.removePrefix("tcp://")
+            val host = hostPort.substringBeforeLast(':')
+            return host.removePrefix("[").removeSuffix("]")
+        }
 
         private val CLOSED = Message("closed-marker")
     }

@@ -53,6 +53,9 @@ internal class Options(private val type: SocketType) {
     @Volatile var ioUringSendZcThreshold = -1
     @Volatile var ioUringMultishot = false
 
+    /** PLAIN, CURVE and ZAP_ENFORCE_DOMAIN. */
+    val security = SecurityOptionValues()
+
     /** Sets an integer option; returns false when [option] is not an integer option. */
     fun setInt(option: Int, value: Int): Boolean {
         when (option) {
@@ -95,7 +98,7 @@ internal class Options(private val type: SocketType) {
             ZKT_IO_URING_TCP_CORK -> ioUringTcpCork = flag(option, value)
             ZKT_IO_URING_SEND_ZC_THRESHOLD -> ioUringSendZcThreshold = atLeastMinusOne(option, value)
             ZKT_IO_URING_MULTISHOT -> ioUringMultishot = flag(option, value)
-            else -> return false
+            else -> return security.setInt(option, value)
         }
         return true
     }
@@ -114,7 +117,7 @@ internal class Options(private val type: SocketType) {
             }
             ZMQ_XPUB_WELCOME_MSG -> xpubWelcome = value.copyOf().takeIf { it.isNotEmpty() }
             ZMQ_ZAP_DOMAIN -> zapDomain = value.copyOf()
-            else -> return false
+            else -> return security.setBytes(option, value)
         }
         return true
     }
@@ -161,13 +164,14 @@ internal class Options(private val type: SocketType) {
         ZMQ_AFFINITY -> affinity
         ZMQ_TYPE -> type.id
         ZMQ_RCVMORE -> 0
-        ZMQ_MECHANISM -> 0
         ZMQ_ZAP_DOMAIN -> zapDomain.decodeToString()
         ZKT_IO_URING -> ioUring.toInt()
         ZKT_IO_URING_TCP_CORK -> ioUringTcpCork.toInt()
         ZKT_IO_URING_SEND_ZC_THRESHOLD -> ioUringSendZcThreshold
         ZKT_IO_URING_MULTISHOT -> ioUringMultishot.toInt()
-        else -> throw ZmqException(ZmqError.EINVAL, "unknown socket option $option")
+        else -> security.get(option).also {
+            if (it === SecurityOptionValues.NOT_MINE) throw ZmqException(ZmqError.EINVAL, "unknown socket option $option")
+        }
     }
 
     private fun Boolean.toInt() = if (this) 1 else 0

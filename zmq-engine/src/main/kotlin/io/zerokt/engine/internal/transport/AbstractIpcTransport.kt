@@ -80,7 +80,9 @@ internal class AbstractIpcTransport {
             override suspend fun accept(): ByteStream = accepted.receive()
 
             override fun close() {
-                server.channel().close()
+                // Wait (briefly) until the name is free again, so that an unbind followed by a bind of it works.
+                val closing = server.channel().close()
+                if (!server.channel().eventLoop().inEventLoop()) closing.awaitUninterruptibly(SHUTDOWN_WAIT_MS)
                 accepted.close()
                 while (true) accepted.tryReceive().getOrNull()?.close() ?: break
             }

@@ -1,5 +1,6 @@
 package io.zerokt.engine.internal.zmtp
 
+import io.zerokt.engine.spi.*
 import io.zerokt.ProtocolError
 
 /**
@@ -76,49 +77,4 @@ internal object Commands {
 
     private fun malformedError() =
         ZmtpProtocolException(ProtocolError.ZMTP_MALFORMED_COMMAND_ERROR, "malformed ERROR command")
-}
-
-/**
- * One received command frame, as handed to a [Mechanism] and to the connection's command handling.
- *
- * [body] is the whole frame body: octet 0 is the name length, then the name, then the data at [dataOffset].
- * The body is owned by the codec; copy what you keep.
- */
-internal class ReceivedCommand(val body: ByteArray) {
-    init {
-        val nameLen = if (body.isEmpty()) 0 else body[0].toInt() and 0xFF
-        if (nameLen == 0 || nameLen > body.size - 1) {
-            throw ZmtpProtocolException(ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED, "command frame without a valid name")
-        }
-    }
-
-    /** The length of the command name. */
-    val nameSize: Int get() = body[0].toInt() and 0xFF
-
-    /** Where the command data starts in [body]. */
-    val dataOffset: Int get() = 1 + nameSize
-
-    /** The number of data octets. */
-    val dataSize: Int get() = body.size - dataOffset
-
-    /** True when the name is exactly [name] (ASCII, case-sensitive as in libzmq). Allocates nothing. */
-    fun isNamed(name: ByteArray): Boolean {
-        if (nameSize != name.size) return false
-        for (i in name.indices) if (body[1 + i] != name[i]) return false
-        return true
-    }
-
-    /** The name as text (non-printable octets shown as '?'); allocates, so for handshakes and diagnostics. */
-    val name: String
-        get() = buildString(nameSize) {
-            for (i in 1..nameSize) {
-                val c = body[i].toInt() and 0xFF
-                append(if (c in 0x20..0x7e) c.toChar() else '?')
-            }
-        }
-
-    /** A copy of the data octets. */
-    fun dataCopy(): ByteArray = body.copyOfRange(dataOffset, body.size)
-
-    override fun toString(): String = "ReceivedCommand($name, $dataSize data octets)"
 }

@@ -1,5 +1,6 @@
 package io.zerokt.engine.internal.zmtp
 
+import io.zerokt.engine.spi.*
 import io.zerokt.SocketType
 
 /**
@@ -23,6 +24,7 @@ import io.zerokt.SocketType
  *   [ZmtpConnection.start]; 0 = no limit.
  * @property extraMetadata more READY properties (libzmq's ZMQ_METADATA, names like `X-Foo`); names are 1..255
  *   ASCII bytes and must not repeat `Socket-Type` or `Identity`.
+ * @property peerAddress becomes the `Peer-Address` of received messages' [io.zerokt.MessageMetadata].
  */
 internal class ZmtpConfig(
     val socketType: SocketType,
@@ -35,6 +37,8 @@ internal class ZmtpConfig(
     val heartbeatTimeoutMillis: Int,
     val handshakeIvlMillis: Int,
     val extraMetadata: Map<String, ByteArray> = emptyMap(),
+    /** The peer's address as ZAP and `Peer-Address` give it (IP for tcp), or null when unknown. */
+    val peerAddress: String? = null,
 ) {
     init {
         require(routingId == null || routingId.size <= 255) { "routingId is ${routingId?.size} bytes, at most 255 allowed" }

@@ -1,7 +1,9 @@
 package io.zerokt.engine.internal.zmtp
 
+import io.zerokt.engine.spi.*
 import io.zerokt.Frame
 import io.zerokt.Message
+import io.zerokt.MessageMetadata
 import io.zerokt.ProtocolError
 import io.zerokt.SocketType
 
@@ -42,11 +44,12 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
     private val timers = ZmtpTimers(config)
     private var mechanism: Mechanism? = null
     private var trafficCodec: TrafficCodec? = null
-    private var mechanismRequest: Any? = null
+    private var mechanismRequest: ZapRequest? = null
     private var parts: ArrayList<Frame>? = null
     private var inputEnded = false
     private var now = 0L
     private var handshakeDone = false
+    private var messageMetadata: MessageMetadata? = null
 
     /** True once [ZmtpEvent.HandshakeSucceeded] was queued (it stays true if the connection fails later). */
     val isHandshakeComplete: Boolean get() = handshakeDone
@@ -205,18 +208,30 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
      * The request of a mechanism that waits for an outside verdict (a ZAP request for PLAIN/CURVE), returned once;
      * null when there is none. NULL never makes one.
      */
-    fun pollMechanismRequest(): Any? = mechanismRequest.also { mechanismRequest = null }
+    fun pollMechanismRequest(): ZapRequest? = mechanismRequest.also { mechanismRequest = null }
 
-    /** Feeds the outside [verdict] to the waiting mechanism; it may complete or fail the handshake. */
-    fun supplyMechanismVerdict(verdict: Any, nowMillis: Long) {
+    /** Feeds the ZAP [verdict] (null: no handler bound) to the waiting mechanism; it may complete or fail the handshake. */
+    fun supplyMechanismVerdict(verdict: ZapReply?, nowMillis: Long) {
         if (phase == ZmtpPhase.FAILED) return
         check(phase == ZmtpPhase.AWAITING_VERDICT) { "no mechanism verdict expected in phase $phase" }
         now = nowMillis
         try {
+            phase = ZmtpState.transition(phase, ZmtpPhase.HANDSHAKE)
             applyMechanismStatus(checkNotNull(mechanism).onVerdict(verdict, pending))
         } catch (e: ZmtpProtocolException) {
             fail(e)
         }
+    }
+
+    /**
+     * The driver could not get the verdict the mechanism waits for (the ZAP handler's reply broke RFC 27 or never
+     * came): fails the handshake with [error], sending ERROR to the peer.
+     */
+    fun failMechanismVerdict(error: ProtocolError, reason: String, nowMillis: Long) {
+        if (phase == ZmtpPhase.FAILED) return
+        check(phase == ZmtpPhase.AWAITING_VERDICT) { "no mechanism verdict expected in phase $phase" }
+        now = nowMillis
+        fail(ZmtpProtocolException(error, reason, sendError = true))
     }
 
     override fun toString(): String = "ZmtpConnection(${config.socketType}, $phase, 3.$peerMinorVersion)"
@@ -228,25 +243,31 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
     private fun onGreetingComplete() {
         peerMinorVersion = greeting.peerMinorVersion
         phase = ZmtpState.transition(phase, ZmtpPhase.HANDSHAKE)
-        val m = config.mechanism.create(MechanismSession(config, greeting.peerAsServer, peerMinorVersion))
+        val session = MechanismSession(
+            config.socketType, config.routingId, config.asServer, greeting.peerAsServer, peerMinorVersion, config.extraMetadata,
+        )
+        val m = config.mechanism.create(session)
         mechanism = m
         applyMechanismStatus(m.start(pending))
     }
 
     private fun applyMechanismStatus(status: MechanismStatus) {
         when (status) {
-            is MechanismStatus.Failed -> throw ZmtpProtocolException(status.error, status.reason, status.sendError)
-            is MechanismStatus.Done -> completeHandshake(status.peerMetadata)
+            is MechanismStatus.Failed ->
+                throw ZmtpProtocolException(status.error, status.reason, status.sendError, status.authStatusCode, status.noDetail)
+            is MechanismStatus.Done -> completeHandshake(status)
             is MechanismStatus.AwaitingVerdict -> {
                 mechanismRequest = status.request
                 phase = ZmtpState.transition(phase, ZmtpState.phaseAfter(status))
             }
-            MechanismStatus.InProgress -> phase = ZmtpState.transition(phase, ZmtpState.phaseAfter(status))
+            // A command handled while the mechanism waits for its verdict keeps it waiting.
+            MechanismStatus.InProgress -> if (phase != ZmtpPhase.AWAITING_VERDICT) phase = ZmtpState.transition(phase, ZmtpPhase.HANDSHAKE)
         }
     }
 
     /** Checks the peer's metadata (RFC 23 "Socket-Type", "Identity") and moves to traffic. */
-    private fun completeHandshake(metadata: Map<String, ByteArray>) {
+    private fun completeHandshake(done: MechanismStatus.Done) {
+        val metadata = done.peerMetadata
         val typeBytes = metadata[Metadata.SOCKET_TYPE]
             ?: throw ZmtpProtocolException(ProtocolError.ZMTP_INVALID_METADATA, "peer sent no Socket-Type", sendError = true)
         val typeName = String(typeBytes, Charsets.ISO_8859_1)
@@ -264,11 +285,22 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
             throw ZmtpProtocolException(ProtocolError.ZMTP_INVALID_METADATA, "Identity of ${identity.size} octets (255 at most)", sendError = true)
         }
         val routingId = if (peerType.sendsIdentity() && identity != null && identity.isNotEmpty()) identity else null
+        messageMetadata = messageMetadataOf(done)
         phase = ZmtpState.transition(phase, ZmtpPhase.TRAFFIC)
         handshakeDone = true
         trafficCodec = checkNotNull(mechanism).trafficCodec()
         timers.onHandshakeComplete(now, pingsAllowed = peerMinorVersion >= 1)
-        events.addLast(ZmtpEvent.HandshakeSucceeded(peerType, routingId, metadata, peerMinorVersion))
+        events.addLast(ZmtpEvent.HandshakeSucceeded(peerType, routingId, metadata, peerMinorVersion, done.userId, done.zapMetadata))
+    }
+
+    /** One metadata object for every message of this connection: handshake properties, ZAP reply, User-Id, address. */
+    private fun messageMetadataOf(done: MechanismStatus.Done): MessageMetadata {
+        val m = LinkedHashMap<String, String>()
+        for ((k, v) in done.peerMetadata) m[k] = String(v, Charsets.UTF_8)
+        for ((k, v) in done.zapMetadata) m[k] = String(v, Charsets.UTF_8)
+        done.userId?.let { m[MessageMetadata.USER_ID] = String(it, Charsets.UTF_8) }
+        config.peerAddress?.let { m[MessageMetadata.PEER_ADDRESS] = it }
+        return MessageMetadata(m)
     }
 
     private fun fail(e: ZmtpProtocolException) {
@@ -279,7 +311,7 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
         parts = null
         mechanismRequest = null
         timers.clear()
-        events.addLast(ZmtpEvent.Failed(e.error, e.reason, duringHandshake = !handshakeDone))
+        events.addLast(ZmtpEvent.Failed(e.error, e.reason, !handshakeDone, e.authStatusCode, e.noDetail))
     }
 
     /** Writes a command in traffic framing (through the mechanism's codec when it has one). */
@@ -315,6 +347,7 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
 
     private fun onClearFrame(flags: Int, body: ByteArray) {
         if (flags and ZmtpFrames.FLAG_COMMAND != 0) {
+            if (!handshakeDone) LibzmqQuirks.brokenErrorReason(body)?.let { throw peerError(it) }
             onCommand(ReceivedCommand(body))
             return
         }
@@ -324,11 +357,11 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
         if (flags and ZmtpFrames.FLAG_MORE != 0) {
             (list ?: ArrayList<Frame>(4).also { parts = it }).add(frame)
         } else if (list == null) {
-            events.addLast(ZmtpEvent.MessageReceived(Message.of(frame)))
+            events.addLast(ZmtpEvent.MessageReceived(Message.wrap(listOf(frame), messageMetadata)))
         } else {
             list.add(frame)
             parts = null
-            events.addLast(ZmtpEvent.MessageReceived(Message.wrap(list)))
+            events.addLast(ZmtpEvent.MessageReceived(Message.wrap(list, messageMetadata)))
         }
     }
 
@@ -337,10 +370,7 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
         if (action != CommandAction.PING) timers.onTrafficAfterPing()
         when (action) {
             CommandAction.TO_MECHANISM -> applyMechanismStatus(checkNotNull(mechanism).onCommand(command, pending))
-            CommandAction.PEER_ERROR -> {
-                val reason = Commands.parseErrorReason(command)
-                throw ZmtpProtocolException(ProtocolError.PEER_ERROR, "peer sent ERROR: $reason")
-            }
+            CommandAction.PEER_ERROR -> throw peerError(Commands.parseErrorReason(command))
             CommandAction.PING -> onPing(command)
             CommandAction.PONG -> if (command.dataSize > Commands.MAX_PING_CONTEXT) {
                 throw ZmtpProtocolException(ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED, "PONG context of ${command.dataSize} octets (16 at most)")
@@ -352,6 +382,12 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
             CommandAction.UNKNOWN ->
                 throw ZmtpProtocolException(ProtocolError.UNKNOWN_COMMAND, "unknown command ${command.name}")
         }
+    }
+
+    /** The peer's ERROR; a server mechanism refusing us sends the ZAP status code as the reason (HANDSHAKE_FAILED_AUTH). */
+    private fun peerError(reason: String): ZmtpProtocolException {
+        val status = if (!handshakeDone && reason.length == 3 && reason[0] in '3'..'5') reason.toIntOrNull() ?: 0 else 0
+        return ZmtpProtocolException(ProtocolError.PEER_ERROR, "peer sent ERROR: $reason", authStatusCode = status)
     }
 
     /** RFC 37: answer with a PONG echoing the context; a non-zero TTL arms the TTL deadline. */

@@ -1,5 +1,6 @@
 package io.zerokt.engine.internal.zmtp
 
+import io.zerokt.engine.spi.*
 import io.zerokt.Message
 import io.zerokt.ProtocolError
 import io.zerokt.SocketType
@@ -25,6 +26,10 @@ internal sealed interface ZmtpEvent {
         val peerRoutingId: ByteArray?,
         val metadata: Map<String, ByteArray>,
         val peerMinorVersion: Int,
+        /** The User-Id the ZAP handler gave, or null when no ZAP handler was asked. */
+        val userId: ByteArray? = null,
+        /** The metadata of the ZAP handler's reply. */
+        val zapMetadata: Map<String, ByteArray> = emptyMap(),
     ) : ZmtpEvent {
         override fun toString(): String =
             "HandshakeSucceeded($peerSocketType, routingId=${peerRoutingId?.size}B, 3.$peerMinorVersion)"
@@ -52,10 +57,21 @@ internal sealed interface ZmtpEvent {
      * An ERROR command for the peer may be pending output when this is reported (RFC 37: during the handshake, send
      * ERROR then close): drain [ZmtpConnection.drainOutput], write it, then close the transport.
      *
-     * @property duringHandshake true when the handshake had not succeeded yet (libzmq reports those as
+     * [authStatusCode] and [noDetail] pick the monitor event: HANDSHAKE_FAILED_AUTH, HANDSHAKE_FAILED_NO_DETAIL, else
+ * HANDSHAKE_FAILED_PROTOCOL.
+ *
+ * @property duringHandshake true when the handshake had not succeeded yet (libzmq reports those as
      *   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL).
      */
-    class Failed(val error: ProtocolError, val reason: String, val duringHandshake: Boolean) : ZmtpEvent {
+    class Failed(
+        val error: ProtocolError,
+        val reason: String,
+        val duringHandshake: Boolean,
+        /** The ZAP status code when authentication was refused (HANDSHAKE_FAILED_AUTH), else 0. */
+        val authStatusCode: Int = 0,
+        /** True for HANDSHAKE_FAILED_NO_DETAIL (no ZAP handler for PLAIN, as libzmq). */
+        val noDetail: Boolean = false,
+    ) : ZmtpEvent {
         override fun toString(): String = "Failed($error, \"$reason\", duringHandshake=$duringHandshake)"
     }
 }

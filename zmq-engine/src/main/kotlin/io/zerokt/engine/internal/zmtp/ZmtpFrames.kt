@@ -1,5 +1,6 @@
 package io.zerokt.engine.internal.zmtp
 
+import io.zerokt.engine.spi.*
 import io.zerokt.Frame
 
 /**

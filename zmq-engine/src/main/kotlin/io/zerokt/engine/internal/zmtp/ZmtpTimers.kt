@@ -1,5 +1,7 @@
 package io.zerokt.engine.internal.zmtp
 
+import io.zerokt.engine.spi.*
+
 /**
  * The deadlines of one connection (absolute milliseconds on the caller's clock), with libzmq's heartbeat semantics
  * (`zmtp_engine`/`stream_engine_base`: the heartbeat ivl, timeout and ttl timers).

@@ -3,6 +3,7 @@ package io.zerokt.engine.internal.zmtp
 import com.code_intelligence.jazzer.api.FuzzedDataProvider
 import com.code_intelligence.jazzer.junit.FuzzTest
 import io.zerokt.SocketType
+import io.zerokt.engine.spi.OutputBuffer
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 

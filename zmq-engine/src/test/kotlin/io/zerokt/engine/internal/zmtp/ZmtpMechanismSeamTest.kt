@@ -1,5 +1,6 @@
 package io.zerokt.engine.internal.zmtp
 
+import io.zerokt.engine.spi.*
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.shouldBe
@@ -26,11 +27,11 @@ internal class ZmtpMechanismSeamTest : FunSpec({
         override fun onCommand(command: ReceivedCommand, out: OutputBuffer): MechanismStatus {
             if (!command.isNamed(Commands.READY)) return MechanismStatus.Failed(ProtocolError.ZMTP_UNEXPECTED_COMMAND, command.name)
             peer = Metadata.parse(command.body, command.dataOffset, command.dataSize, ProtocolError.ZMTP_MALFORMED_COMMAND_READY)
-            return MechanismStatus.AwaitingVerdict("may I?")
+            return MechanismStatus.AwaitingVerdict(ZapRequest("X-TEST", listOf("may I?".encodeToByteArray())))
         }
 
-        override fun onVerdict(verdict: Any, out: OutputBuffer): MechanismStatus =
-            if (verdict == true) MechanismStatus.Done(peer) else MechanismStatus.Failed(ProtocolError.ZAP_UNSPECIFIED, "denied")
+        override fun onVerdict(verdict: ZapReply?, out: OutputBuffer): MechanismStatus =
+            if (verdict?.isAccepted == true) MechanismStatus.Done(peer) else MechanismStatus.Failed(ProtocolError.ZAP_UNSPECIFIED, "denied")
 
         override fun trafficCodec(): TrafficCodec? = codec
     }
@@ -64,6 +65,9 @@ internal class ZmtpMechanismSeamTest : FunSpec({
         }
     }
 
+    val yes = ZapReply("200", "OK", ByteArray(0), emptyMap())
+    val no = ZapReply("400", "No", ByteArray(0), emptyMap())
+
     fun factory(codec: () -> TrafficCodec?) = object : MechanismFactory {
         override val name = "X-TEST"
         override fun create(session: MechanismSession): Mechanism = VerdictMechanism(session, codec())
@@ -76,17 +80,17 @@ internal class ZmtpMechanismSeamTest : FunSpec({
         val f = factory { null }
         val pair = ZmtpPair(cfg(SocketType.DEALER, f), cfg(SocketType.ROUTER, f)).start()
         pair.aEvents.shouldBeEmpty()
-        pair.a.pollMechanismRequest() shouldBe "may I?"
+        pair.a.pollMechanismRequest()!!.credentials.single().decodeToString() shouldBe "may I?"
         pair.a.pollMechanismRequest() shouldBe null
-        pair.a.supplyMechanismVerdict(true, 0)
+        pair.a.supplyMechanismVerdict(yes, 0)
         pair.a.pollEvent().shouldBeInstanceOf<ZmtpEvent.HandshakeSucceeded>().peerSocketType shouldBe SocketType.ROUTER
     }
 
     test("a negative verdict fails the handshake and queues ERROR") {
         val f = factory { null }
         val pair = ZmtpPair(cfg(SocketType.DEALER, f), cfg(SocketType.ROUTER, f)).start()
-        pair.b.pollMechanismRequest() shouldBe "may I?"
-        pair.b.supplyMechanismVerdict(false, 0)
+        pair.b.pollMechanismRequest()!!.mechanism shouldBe "X-TEST"
+        pair.b.supplyMechanismVerdict(no, 0)
         pair.b.pollEvent().shouldBeInstanceOf<ZmtpEvent.Failed>().error shouldBe ProtocolError.ZAP_UNSPECIFIED
         pair.b.hasPendingOutput() shouldBe true
         pair.drive()
@@ -96,8 +100,8 @@ internal class ZmtpMechanismSeamTest : FunSpec({
     test("a traffic codec carries messages, subscriptions and heartbeats inside MESSAGE commands") {
         val f = factory { XorCodec() }
         val pair = ZmtpPair(cfg(SocketType.XSUB, f, heartbeatIvl = 1000), cfg(SocketType.XPUB, f, heartbeatIvl = 1000)).start()
-        pair.a.supplyMechanismVerdict(true, 0)
-        pair.b.supplyMechanismVerdict(true, 0)
+        pair.a.supplyMechanismVerdict(yes, 0)
+        pair.b.supplyMechanismVerdict(yes, 0)
         pair.drive()
         val m = Message(Frame.of("a"), Frame.wrap(ByteArray(1000) { 7 }), Frame.EMPTY)
         pair.sendFromB(m)

@@ -1,4 +1,4 @@
-package io.zerokt.engine.internal.zmtp
+package io.zerokt.engine.spi
 
 import io.zerokt.ProtocolError
 import java.util.TreeMap
@@ -15,23 +15,24 @@ import java.util.TreeMap
  *
  * Names are case-insensitive: maps returned by [parse] compare names ignoring case.
  */
-internal object Metadata {
+@ZeroKtInternalApi
+public object Metadata {
     /** The sender's socket type (RFC 23). */
-    const val SOCKET_TYPE: String = "Socket-Type"
+    public const val SOCKET_TYPE: String = "Socket-Type"
 
     /** The sender's identity, its routing id (RFC 23). */
-    const val IDENTITY: String = "Identity"
+    public const val IDENTITY: String = "Identity"
 
     /** The number of octets [write] produces for [properties]. */
-    fun encodedSize(properties: Map<String, ByteArray>): Int {
+    public fun encodedSize(properties: Map<String, ByteArray>): Int {
         var n = 0L
         for ((name, value) in properties) n += 1 + name.length + 4 + value.size
-        require(n <= ZmtpFrames.MAX_FRAME_SIZE) { "metadata of $n bytes does not fit a frame" }
+        require(n <= Int.MAX_VALUE - 8) { "metadata of $n bytes does not fit a frame" }
         return n.toInt()
     }
 
-    /** Writes [properties] in order (names are ASCII, checked by [ZmtpConfig]). */
-    fun write(out: OutputBuffer, properties: Map<String, ByteArray>) {
+    /** Writes [properties] in order (names are ASCII, checked by the engine's connection config). */
+    public fun write(out: OutputBuffer, properties: Map<String, ByteArray>) {
         for ((name, value) in properties) {
             val nameBytes = name.encodeToByteArray()
             out.writeByte(nameBytes.size)
@@ -46,7 +47,7 @@ internal object Metadata {
      * field running past the end throws [ZmtpProtocolException] with [malformed] (the caller passes the code of the
      * command being parsed, e.g. ZMTP_MALFORMED_COMMAND_READY).
      */
-    fun parse(src: ByteArray, off: Int, len: Int, malformed: ProtocolError): Map<String, ByteArray> {
+    public fun parse(src: ByteArray, off: Int, len: Int, malformed: ProtocolError): Map<String, ByteArray> {
         val result = TreeMap<String, ByteArray>(String.CASE_INSENSITIVE_ORDER)
         var p = off
         val end = off + len

@@ -1,4 +1,4 @@
-package io.zerokt.engine.internal.zmtp
+package io.zerokt.engine.spi
 
 import io.zerokt.Frame
 
@@ -11,29 +11,36 @@ import io.zerokt.Frame
  *
  * Not thread-safe. Test it like any value: write, then compare `array.copyOf(size)` with the expected bytes.
  */
-internal class OutputBuffer(initialCapacity: Int = 16384) {
+@ZeroKtInternalApi
+public class OutputBuffer(initialCapacity: Int = 16384) {
     init {
         require(initialCapacity >= 0) { "initialCapacity must be >= 0: $initialCapacity" }
     }
 
     /** The backing array; bytes `0 until size` are the content. Replaced when the buffer grows. */
-    var array: ByteArray = ByteArray(initialCapacity)
+    public var array: ByteArray = ByteArray(initialCapacity)
         private set
 
     /** The number of bytes written and not yet [clear]ed or [discardFirst]ed. */
-    var size: Int = 0
+    public var size: Int = 0
         private set
 
     /** True when the buffer holds no bytes. */
-    val isEmpty: Boolean get() = size == 0
+    public val isEmpty: Boolean get() = size == 0
+
+    /** Sets [size] to [newSize] (at most the capacity): for writers that filled [array] directly after [ensureWritable]. */
+    public fun setSize(newSize: Int) {
+        require(newSize in 0..array.size) { "size $newSize outside 0..${array.size}" }
+        size = newSize
+    }
 
     /** Empties the buffer; the capacity is kept. */
-    fun clear() {
+    public fun clear() {
         size = 0
     }
 
     /** Grows [array] so that it holds at least [minCapacity] bytes in total (as `ArrayList.ensureCapacity`). */
-    fun ensureCapacity(minCapacity: Int) {
+    public fun ensureCapacity(minCapacity: Int) {
         if (minCapacity <= array.size) return
         require(minCapacity <= MAX_CAPACITY) { "OutputBuffer capacity $minCapacity exceeds $MAX_CAPACITY" }
         var newCapacity = maxOf(array.size, 64)
@@ -44,7 +51,7 @@ internal class OutputBuffer(initialCapacity: Int = 16384) {
     }
 
     /** Makes room for [count] more bytes after [size]. */
-    fun ensureWritable(count: Int) {
+    public fun ensureWritable(count: Int) {
         require(count >= 0) { "count must be >= 0: $count" }
         val needed = size.toLong() + count
         require(needed <= MAX_CAPACITY) { "OutputBuffer would hold $needed bytes, more than $MAX_CAPACITY" }
@@ -52,32 +59,32 @@ internal class OutputBuffer(initialCapacity: Int = 16384) {
     }
 
     /** Appends the low 8 bits of [b]. */
-    fun writeByte(b: Int) {
+    public fun writeByte(b: Int) {
         ensureWritable(1)
         array[size++] = b.toByte()
     }
 
     /** Appends `src[off until off + len]`. */
-    fun writeBytes(src: ByteArray, off: Int, len: Int) {
+    public fun writeBytes(src: ByteArray, off: Int, len: Int) {
         ensureWritable(len)
         System.arraycopy(src, off, array, size, len)
         size += len
     }
 
     /** Appends all of [src]. */
-    fun writeBytes(src: ByteArray) {
+    public fun writeBytes(src: ByteArray) {
         writeBytes(src, 0, src.size)
     }
 
     /** Appends the bytes of [frame] (one copy, straight from the frame's storage). */
-    fun writeFrame(frame: Frame) {
+    public fun writeFrame(frame: Frame) {
         ensureWritable(frame.size)
         frame.copyInto(array, size)
         size += frame.size
     }
 
     /** Appends [v] as 2 bytes, big-endian (low 16 bits). */
-    fun writeShort(v: Int) {
+    public fun writeShort(v: Int) {
         ensureWritable(2)
         val a = array
         a[size] = (v ushr 8).toByte()
@@ -86,7 +93,7 @@ internal class OutputBuffer(initialCapacity: Int = 16384) {
     }
 
     /** Appends [v] as 4 bytes, big-endian. */
-    fun writeInt(v: Int) {
+    public fun writeInt(v: Int) {
         ensureWritable(4)
         val a = array
         var p = size
@@ -98,7 +105,7 @@ internal class OutputBuffer(initialCapacity: Int = 16384) {
     }
 
     /** Appends [v] as 8 bytes, big-endian. */
-    fun writeLong(v: Long) {
+    public fun writeLong(v: Long) {
         ensureWritable(8)
         val a = array
         var p = size
@@ -107,7 +114,7 @@ internal class OutputBuffer(initialCapacity: Int = 16384) {
     }
 
     /** Appends the whole content of [other] (which is left unchanged). */
-    fun writeBuffer(other: OutputBuffer) {
+    public fun writeBuffer(other: OutputBuffer) {
         writeBytes(other.array, 0, other.size)
     }
 
@@ -115,14 +122,14 @@ internal class OutputBuffer(initialCapacity: Int = 16384) {
      * Removes the first [count] bytes and moves the rest to the front: for a driver whose transport wrote only
      * part of the buffer.
      */
-    fun discardFirst(count: Int) {
+    public fun discardFirst(count: Int) {
         require(count in 0..size) { "cannot discard $count bytes of $size" }
         System.arraycopy(array, count, array, 0, size - count)
         size -= count
     }
 
     /** A copy of the content (for tests and diagnostics). */
-    fun toByteArray(): ByteArray = array.copyOf(size)
+    public fun toByteArray(): ByteArray = array.copyOf(size)
 
     override fun toString(): String = "OutputBuffer(size=$size, capacity=${array.size})"
 
