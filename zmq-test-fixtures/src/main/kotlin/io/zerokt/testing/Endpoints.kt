@@ -81,14 +81,39 @@ object Endpoints {
 /** Free TCP ports for peers that cannot bind to port 0 themselves. */
 object Ports {
     /**
-     * A TCP port on 127.0.0.1 that was free when this returned (bound to port 0, read back, released). Another process
-     * may take it before the caller binds it; prefer binding to port 0 where the peer allows it.
+     * A TCP port on 127.0.0.1 that was free when this returned, chosen below the kernel's ephemeral range
+     * (`ip_local_port_range`). Another process may take it before the caller binds it; prefer binding to port 0 where
+     * the peer allows it. Outside the ephemeral range, a socket that connects before its peer binds cannot be given
+     * the peer's port for itself (a TCP self-connect), which would keep the peer from binding.
      */
     @JvmStatic
-    fun freeTcpPort(): Int = ServerSocket().use { s ->
-        s.reuseAddress = false
-        s.bind(InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-        s.localPort
+    fun freeTcpPort(): Int {
+        val low = ephemeralLow()
+        repeat(200) {
+            val port = java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000, maxOf(low, 10_001))
+            if (isFree(port)) return port
+        }
+        return ServerSocket().use { s ->
+            s.bind(InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            s.localPort
+        }
+    }
+
+    private fun isFree(port: Int): Boolean = try {
+        ServerSocket().use { s ->
+            s.reuseAddress = false
+            s.bind(InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+            true
+        }
+    } catch (_: IOException) {
+        false
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux), or 32768 where it cannot be read. */
+    private fun ephemeralLow(): Int = try {
+        Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split(Regex("\\s+"))[0].toInt()
+    } catch (_: Exception) {
+        32_768
     }
 
     /** The port of a `tcp://host:port` endpoint (for example a resolved last endpoint). */

@@ -8,6 +8,8 @@ import io.zerokt.Message
 import io.zerokt.SocketType
 import io.zerokt.ZmqError
 import io.zerokt.ZmqException
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.withTimeout
 
 /** zmq_unbind(3): by the endpoint as resolved (lastEndpoint) or as asked for, ENOENT otherwise; the address is free again. */
 class BindUnbindTest : FunSpec({
@@ -22,7 +24,14 @@ class BindUnbindTest : FunSpec({
                 shouldThrow<ZmqException> { pull.unbind(endpoint) }.error shouldBe ZmqError.ENOENT
 
                 val again = ctx.open(SocketType.PULL)
-                again.bind(endpoint)
+                // As zmq_unbind(3), the listener closes asynchronously (the JDK frees a socket registered with a
+                // selector at the selector's next cycle): the address is free again within moments, not at once.
+                withTimeout(WAIT) {
+                    while (runCatching { again.bind(endpoint) }.onFailure { e ->
+                            if (e !is ZmqException || e.error != ZmqError.EADDRINUSE) throw e
+                        }.isFailure
+                    ) delay(10)
+                }
                 val push = ctx.open(SocketType.PUSH)
                 connectAndAwait(again, endpoint, push)
                 push.sendText("after unbind")

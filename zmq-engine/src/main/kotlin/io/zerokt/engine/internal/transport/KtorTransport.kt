@@ -85,6 +85,13 @@ internal class KtorTransport : StreamTransport {
                 } else {
                     connect()
                 }
+                val nio = (socket as Selectable).channel as SocketChannel
+                if (nio.localAddress == nio.remoteAddress) {
+                    // TCP simultaneous open: a connect to a free port of the ephemeral range on this host can be
+                    // given that very port and meet itself, holding the port its real peer wants to bind.
+                    socket.close()
+                    throw ConnectException("connect to $address met itself (TCP self-connect); will retry")
+                }
                 KtorStream(socket, "tcp://" + remoteOf(socket), selector).also { it.tune(options) }
             }
             "ipc" -> {
@@ -119,6 +126,11 @@ internal class KtorTransport : StreamTransport {
         override fun close() {
             // Once only: a second close (the socket's linger end) must not delete a file a new bind made since.
             if (!closed.compareAndSet(false, true)) return
+            // Ktor's close finishes later, on its selector; close the kernel socket now, so that a bind of the same
+            // address right after an unbind works.
+            val selectable = server as Selectable
+            runCatching { selectable.channel.close() }
+            selector.notifyClosed(selectable)
             server.close()
             if (ipcPath != null) runCatching { Files.deleteIfExists(Path.of(ipcPath)) }
         }
