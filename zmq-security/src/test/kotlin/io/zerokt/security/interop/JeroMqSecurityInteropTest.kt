@@ -30,6 +30,9 @@ import kotlin.time.Duration.Companion.seconds
  */
 class JeroMqSecurityInteropTest : FunSpec({
     timeout = 120_000
+    // JeroMQ 0.6.0 sometimes never sends its greeting on a fresh connection and does not recover
+    // (zeromq/jeromq#1022): a test that meets it runs once more, from fresh contexts. A real failure fails all runs.
+    retries = 2
     val wait = 20.seconds
     val serverKeys = CurveKeyPair.generate()
     val clientKeys = CurveKeyPair.generate()
