@@ -126,8 +126,8 @@ internal class KtorTransport : StreamTransport {
         override fun close() {
             // Once only: a second close (the socket's linger end) must not delete a file a new bind made since.
             if (!closed.compareAndSet(false, true)) return
-            // Ktor's close finishes later, on its selector; close the kernel socket now, so that a bind of the same
-            // address right after an unbind works.
+            // Ktor's close finishes later, on its selector; close the channel now, so the address is free again as
+            // soon as the JDK lets go of it (for a channel registered with a selector: at the selector's next cycle).
             val selectable = server as Selectable
             runCatching { selectable.channel.close() }
             selector.notifyClosed(selectable)
