@@ -53,40 +53,30 @@ class JeroMqPeer private constructor() : InteropPeer {
         outPoller = ctx.poller(1).also { it.register(s, ZMQ.Poller.POLLOUT) }
     }
 
-    override fun setOption(name: String, value: Int): Unit = onPeerThread {
-        val s = need()
-        val id = optionId(name)
-        // JeroMQ takes Integer for most numeric options and Long for a few (MAXMSGSIZE, ...).
-        val ok = try {
-            s.base().setSocketOpt(id, value)
-        } catch (_: ClassCastException) {
-            s.base().setSocketOpt(id, value.toLong())
-        }
-        if (!ok) fail("setOption $name=$value", s)
-    }
+    // JeroMQ takes Integer for most numeric options and Long for a few (MAXMSGSIZE, ...).
+    override fun setOption(name: String, value: Int): Unit =
+        setOptionAs(name, "$name=$value", value, ClassCastException::class.java) { value.toLong() }
 
-    override fun setOption(name: String, value: Long): Unit = onPeerThread {
-        val s = need()
-        val id = optionId(name)
-        val ok = try {
-            s.base().setSocketOpt(id, value)
-        } catch (_: ClassCastException) {
-            s.base().setSocketOpt(id, Math.toIntExact(value))
-        }
-        if (!ok) fail("setOption $name=$value", s)
-    }
+    override fun setOption(name: String, value: Long): Unit =
+        setOptionAs(name, "$name=$value", value, ClassCastException::class.java) { Math.toIntExact(value) }
 
-    override fun setOption(name: String, value: ByteArray): Unit = onPeerThread {
-        val s = need()
-        val id = optionId(name)
-        // JeroMQ takes byte[] for most binary options and String for a few (PLAIN_USERNAME, ZAP_DOMAIN, ...).
-        val ok = try {
-            s.base().setSocketOpt(id, value)
-        } catch (_: IllegalArgumentException) {
-            s.base().setSocketOpt(id, value.decodeToString())
+    // JeroMQ takes byte[] for most binary options and String for a few (PLAIN_USERNAME, ZAP_DOMAIN, ...).
+    override fun setOption(name: String, value: ByteArray): Unit =
+        setOptionAs(name, name, value, IllegalArgumentException::class.java) { value.decodeToString() }
+
+    /** Sets option [name] to [value], or to [other] when JeroMQ refuses [value]'s type by throwing a [refusal]. */
+    private fun setOptionAs(name: String, shown: String, value: Any, refusal: Class<out RuntimeException>, other: () -> Any): Unit =
+        onPeerThread {
+            val s = need()
+            val id = optionId(name)
+            val ok = try {
+                s.base().setSocketOpt(id, value)
+            } catch (e: RuntimeException) {
+                if (!refusal.isInstance(e)) throw e
+                s.base().setSocketOpt(id, other())
+            }
+            if (!ok) fail("setOption $shown", s)
         }
-        if (!ok) fail("setOption $name", s)
-    }
 
     override fun bind(endpoint: String): String = onPeerThread {
         val s = need()
