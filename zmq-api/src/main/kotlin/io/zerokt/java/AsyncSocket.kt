@@ -9,7 +9,6 @@ import io.zerokt.SocketType
 import kotlinx.coroutines.Job
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
-import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.Executor
 import java.util.concurrent.Flow
 import java.util.concurrent.ForkJoinPool
@@ -37,12 +36,14 @@ import kotlin.coroutines.startCoroutine
  *
  * ## Cancellation
  * Cancelling a pending [recv] future takes no message: the message that would have gone to it goes to the next
- * receive instead (the engine's wait takes nothing until it can complete; should a message be taken in the same
- * instant as the cancel, it is kept for the next [recv] of this `AsyncSocket`). Cancelling a pending [send] future withdraws the message unless it was queued at that same
+ * receive of this `AsyncSocket` instead, in order. The same holds when the future is completed from outside
+ * (`orTimeout`, `complete`). Once a message is assigned to a future, `cancel` returns false and the future
+ * completes with it. Cancelling a pending [send] future withdraws the message unless it was queued at that same
  * instant (then `cancel` still reports true; the message goes out once).
  *
  * ## Threads
- * Any thread may call any method. Several pending receives complete in the order they were asked for.
+ * Any thread may call any method. Several pending receives get messages in the order they were asked for (their
+ * futures may complete on the executor in any order).
  */
 public class AsyncSocket @JvmOverloads constructor(
     /** The wrapped socket (a Kotlin API). */
@@ -52,8 +53,8 @@ public class AsyncSocket @JvmOverloads constructor(
     /** Creates a socket of [type] in [context]. */
     public constructor(context: Context, type: SocketType) : this(context.socket(type))
 
-    /** Messages taken for a receive that was cancelled meanwhile: the next receives get them first. */
-    private val returned = ConcurrentLinkedQueue<Message>()
+    /** Pending receives, served oldest first. */
+    private val receives = AsyncReceives(socket, executor)
 
     /** This socket's type. */
     public val type: SocketType get() = socket.type
@@ -105,24 +106,7 @@ public class AsyncSocket @JvmOverloads constructor(
     }
 
     /** Receives the next whole message. */
-    public fun recv(): CompletableFuture<Message> {
-        try {
-            (returned.poll() ?: socket.tryReceive())?.let { return CompletableFuture.completedFuture(it) }
-        } catch (e: Exception) {
-            return CompletableFuture.failedFuture(e)
-        }
-        val future = CompletableFuture<Message>()
-        val call = FutureCall<Message>(executor) { result ->
-            result.fold(
-                { message -> if (!future.complete(message)) returned.add(message) },
-                { future.completeExceptionally(it) },
-            )
-        }
-        future.whenComplete { _, _ -> if (future.isCancelled) call.job.cancel() }
-        val block: suspend () -> Message = { returned.poll() ?: socket.receive() }
-        block.startCoroutine(call)
-        return future
-    }
+    public fun recv(): CompletableFuture<Message> = receives.recv()
 
     /** Receives the next message's first frame as UTF-8. */
     public fun recvStr(): CompletableFuture<String> = recv().thenApply { it.decodeToString() }

@@ -83,6 +83,37 @@ class AsyncSocketTest {
     }
 
     @Test
+    void receivesWithdrawnByOrTimeoutWhileMessagesStreamLoseAndReorderNothing() throws Exception {
+        int count = 3000;
+        try (AsyncSocket pull = new AsyncSocket(ctx, SocketType.PULL); BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH)) {
+            pull.bind(Endpoints.INSTANCE.inprocEndpoint("async-timeout"));
+            push.connect(pull.getLastEndpoint());
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < count; i++) {
+                    push.send(Integer.toString(i));
+                    if (i % 100 == 0) Thread.yield();
+                }
+            });
+            sender.start();
+            int expected = 0;
+            while (expected < count) {
+                CompletableFuture<Message> f = pull.recv().orTimeout(1, TimeUnit.MICROSECONDS);
+                Message m;
+                try {
+                    m = f.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause());
+                    continue;
+                }
+                assertEquals(Integer.toString(expected), m.decodeToString());
+                expected++;
+            }
+            sender.join(10_000);
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> pull.recv().get(200, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
     void aTimedOutReceiveFailsWithEagainAndClosingFailsPendingFutures() throws Exception {
         AsyncSocket pull = new AsyncSocket(ctx, SocketType.PULL);
         pull.setOption(io.zerokt.Zmq.ZMQ_RCVTIMEO, 50);
