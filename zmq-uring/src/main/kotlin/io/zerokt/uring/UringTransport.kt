@@ -2,10 +2,12 @@ package io.zerokt.uring
 
 import io.netty.bootstrap.Bootstrap
 import io.netty.bootstrap.ServerBootstrap
+import io.netty.buffer.Unpooled
 import io.netty.channel.Channel
 import io.netty.channel.ChannelFuture
 import io.netty.channel.ChannelInitializer
 import io.netty.channel.ChannelOption
+import io.netty.channel.ServerChannel
 import io.netty.channel.MultiThreadIoEventLoopGroup
 import io.netty.channel.WriteBufferWaterMark
 import io.netty.channel.unix.DomainSocketAddress
@@ -150,8 +152,19 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     }
 
     override fun close() {
+        // Writes reach the event loop without waiting for the kernel, so a connection's last batch (a LINGER
+        // socket's tail) may still be queued here: flush each connection before closing it, all within
+        // SHUTDOWN_MILLIS (a peer that stopped reading). Closing at once lost such tails (ZktIoUringTest).
+        val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_MILLIS)
         // ArrayList(set), not toList(): toList reads size() then iterates, which races with channels closing.
-        ArrayList(open).forEach { it.close().awaitUninterruptibly(SHUTDOWN_MILLIS) }
+        val channels = ArrayList(open)
+        for (channel in channels) {
+            if (channel is ServerChannel || !channel.isActive) continue
+            val left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())
+            if (left <= 0) break
+            runCatching { channel.writeAndFlush(Unpooled.EMPTY_BUFFER).awaitUninterruptibly(left) }
+        }
+        channels.forEach { it.close().awaitUninterruptibly(SHUTDOWN_MILLIS) }
         group.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_MILLIS * 5)
     }
 
