@@ -28,7 +28,8 @@ public suspend fun awaitAnyReadable(vararg sockets: Socket): Socket {
 
 /**
  * Receives the next message from whichever of [sockets] has one first, and says which socket it came from: the
- * coroutine way to serve several sockets in one loop (what a `select` over `onReceive` clauses would do).
+ * coroutine way to serve several sockets in one loop ([Socket.onReceive] clauses in a `select` do the same, mixed
+ * with channels and timeouts).
  * Starts at a random socket each time, so a busy socket cannot starve the others.
  *
  * ## Cancellation

@@ -1,6 +1,7 @@
 package io.zerokt
 
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.selects.SelectClause1
 
 /**
  * A ZeroMQ socket (libzmq's `void *socket` from `zmq_socket`): a suspend-function façade over the socket's actor.
@@ -47,6 +48,22 @@ public interface Socket : AutoCloseable {
 
     /** Takes the next message if one is waiting, else returns null. Failures other than "nothing there" throw [ZmqException]. */
     public fun tryReceive(): Message?
+
+    /**
+     * A `select` clause that receives the next message, so one coroutine can wait on several sockets, channels
+     * and timeouts at once (what `zmq_poll` followed by `zmq_msg_recv` does):
+     * ```kotlin
+     * select {
+     *     frontend.onReceive { msg -> backend.send(msg) }
+     *     backend.onReceive { msg -> frontend.send(msg) }
+     *     onTimeout(1_000) { heartbeat() }
+     * }
+     * ```
+     * Only the clause that wins takes a message: a socket whose clause loses keeps its message for the next
+     * receive, in order. [receiveTimeout] does not apply (use `onTimeout`). Errors a [receive] would throw
+     * (`ENOTSOCK`, `ETERM`, `EFSM`) are thrown from the `select`.
+     */
+    public val onReceive: SelectClause1<Message>
 
     /**
      * Suspends until a receive could succeed without waiting (`ZMQ_POLLIN` in [ZMQ_EVENTS], what `zmq_poll` waits

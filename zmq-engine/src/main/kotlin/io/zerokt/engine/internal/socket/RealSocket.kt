@@ -19,7 +19,9 @@ import kotlinx.coroutines.sync.withLock
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
 import org.slf4j.LoggerFactory
+import kotlinx.coroutines.selects.SelectClause1
 import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.atomic.AtomicReference
 
 /**
  * The engine's socket: options, endpoints, the set of attached peers, monitor, and close; the type's rules live
@@ -99,7 +101,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
 
     override suspend fun receive(): Message {
         checkOpen()
-        val message = receiveMutex.withLock { behaviour.receive(options.receiveTimeout) }
+        val message = receiveMutex.withLock { takeReturned() ?: behaviour.receive(options.receiveTimeout) }
         writeSignal.fire()
         return message
     }
@@ -108,13 +110,71 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         checkOpen()
         if (!receiveMutex.tryLock()) return null
         val message = try {
-            behaviour.tryReceive()
+            takeReturned() ?: behaviour.tryReceive()
         } finally {
             receiveMutex.unlock()
         }
         // A receive can make a send possible (REQ got its reply, an inproc sender got room).
         if (message != null) writeSignal.fire()
         return message
+    }
+
+    // --- select (onReceive) -----------------------------------------------------------------------------------
+
+    private val receiveClause = ReceiveClause(this)
+
+    override val onReceive: SelectClause1<Message> get() = receiveClause.clause
+
+    /** A message a losing `select` took and gave back: the next receive returns it first. */
+    private val returned = AtomicReference<Message?>(null)
+
+    /** True when a given-back message waits (it makes the socket readable). */
+    private val hasReturned: Boolean get() = returned.get() != null
+
+    private fun takeReturned(): Message? = returned.getAndSet(null)?.also { behaviour.onTakeBack() }
+
+    /** Forgets a given-back message (a REQ_RELAXED request makes the old reply stale). */
+    fun dropReturned() {
+        returned.set(null)
+    }
+
+    /**
+     * For [ReceiveClause]: takes the next message (or the failure a receive would throw) under the receive lock
+     * and [offer]s it; a message the offer refuses is given back, in front of every other. Returns false when
+     * there was nothing to take, null when another receive holds the lock.
+     */
+    fun tryOfferNext(offer: (Any) -> Boolean): Boolean? = if (receiveMutex.tryLock()) offerLocked(offer) else null
+
+    /** [tryOfferNext], waiting for the receive lock. */
+    suspend fun offerNext(offer: (Any) -> Boolean): Boolean {
+        receiveMutex.lock()
+        return offerLocked(offer)
+    }
+
+    /** The body of [tryOfferNext]: the receive lock is held, and released here. */
+    private fun offerLocked(offer: (Any) -> Boolean): Boolean {
+        var taken = false
+        var gaveBack = false
+        try {
+            val next: Any = try {
+                checkOpen()
+                takeReturned() ?: behaviour.tryReceive() ?: return false
+            } catch (e: ZmqException) {
+                ReceiveClause.Failure(e)
+            }
+            if (offer(next)) {
+                taken = next is Message
+            } else if (next is Message) {
+                returned.set(next)
+                behaviour.onGiveBack()
+                gaveBack = true
+            }
+        } finally {
+            receiveMutex.unlock()
+        }
+        if (taken) writeSignal.fire()
+        if (gaveBack) readSignal.fire()
+        return true
     }
 
     /** Wakes whoever a send may have made readable: this socket (REP may receive again) and inproc peers' sockets. */
@@ -127,7 +187,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         while (true) {
             val wake = readSignal.arm()
             checkOpen()
-            if (behaviour.canReceiveNow()) return
+            if (hasReturned || behaviour.canReceiveNow()) return
             wake.await()
         }
     }
@@ -302,7 +362,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         checkOpen()
         return when (option) {
             ZMQ_LAST_ENDPOINT -> lastEndpoint ?: ""
-            ZMQ_EVENTS -> (if (behaviour.canReceiveNow()) ZMQ_POLLIN else 0) or (if (behaviour.canSendNow()) ZMQ_POLLOUT else 0)
+            ZMQ_EVENTS -> (if (hasReturned || behaviour.canReceiveNow()) ZMQ_POLLIN else 0) or (if (behaviour.canSendNow()) ZMQ_POLLOUT else 0)
             else -> options.get(option)
         }
     }

@@ -54,6 +54,12 @@ internal abstract class SocketBehaviour(protected val socket: RealSocket) {
 
     open fun canReceiveNow(): Boolean = false
 
+    /** A message just received was given back to the socket (a `select` took it and lost): undo its effect. */
+    open fun onGiveBack() {}
+
+    /** A given-back message is being received again: redo its effect. */
+    open fun onTakeBack() {}
+
     open fun canSendNow(): Boolean = false
 
     protected fun cannotSend(): Nothing = throw ZmqException(ZmqError.ENOTSUP, "${socket.type} sockets cannot send")

@@ -44,6 +44,8 @@ internal class ReqBehaviour(socket: RealSocket) : SocketBehaviour(socket) {
         if (expectingReply && !socket.options.reqRelaxed) {
             throw ZmqException(ZmqError.EFSM, "REQ must receive the reply before sending another request")
         }
+        // A new request makes any reply given back by a losing select stale (REQ_RELAXED).
+        socket.dropReturned()
         val frames = ArrayList<Frame>(message.size + 2)
         if (socket.options.reqCorrelate) {
             requestId++
@@ -93,6 +95,15 @@ internal class ReqBehaviour(socket: RealSocket) : SocketBehaviour(socket) {
     }
 
     override fun canReceiveNow(): Boolean = expectingReply && fq.hasMessage()
+
+    /** The reply was given back unread: it is awaited again (and only it: [replyPeer] stays cleared). */
+    override fun onGiveBack() {
+        expectingReply = true
+    }
+
+    override fun onTakeBack() {
+        expectingReply = false
+    }
 
     override fun canSendNow(): Boolean = (!expectingReply || socket.options.reqRelaxed) && lb.hasRoom()
 }
