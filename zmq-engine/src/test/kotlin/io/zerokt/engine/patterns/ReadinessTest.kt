@@ -169,4 +169,31 @@ class ReadinessTest : FunSpec({
             shouldThrow<ZmqException> { pull.awaitWritable() }.error shouldBe ZmqError.ENOTSOCK
         }
     }
+
+    test("a SUB is not readable for a message its filter drops (ZMQ_EVENTS is exact, as libzmq's has_in)") {
+        withZmqContext { ctx ->
+            val sub = ctx.open(SocketType.SUB)
+            sub.subscribe("A")
+            sub.bind("tcp://127.0.0.1:*")
+            // A raw publisher that ignores subscriptions, so an unwanted topic reaches the SUB's queue.
+            io.zerokt.testing.RawZmtpPeer.connect(sub.lastEndpoint!!).use { pub ->
+                kotlinx.coroutines.withContext(kotlinx.coroutines.Dispatchers.IO) {
+                    pub.nullHandshake("PUB")
+                    pub.readFrame() // the subscription to "A" (a command or the 3.0 message form)
+                    pub.sendMessage(listOf("B-unwanted".encodeToByteArray()))
+                }
+                repeat(10) {
+                    (sub.getIntOption(ZMQ_EVENTS) and ZMQ_POLLIN) shouldBe 0
+                    kotlinx.coroutines.delay(20)
+                }
+                kotlinx.coroutines.withContext(kotlinx.coroutines.Dispatchers.IO) {
+                    pub.sendMessage(listOf("A-wanted".encodeToByteArray()))
+                }
+                withTimeout(WAIT) { sub.awaitReadable() }
+                (sub.getIntOption(ZMQ_EVENTS) and ZMQ_POLLIN) shouldBe ZMQ_POLLIN
+                sub.tryReceive()!!.decodeToString() shouldBe "A-wanted"
+                (sub.getIntOption(ZMQ_EVENTS) and ZMQ_POLLIN) shouldBe 0
+            }
+        }
+    }
 })

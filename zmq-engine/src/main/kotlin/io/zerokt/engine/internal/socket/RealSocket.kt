@@ -131,6 +131,29 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     /** True when a given-back message waits (it makes the socket readable). */
     private val hasReturned: Boolean get() = returned.get() != null
 
+    /**
+     * True when a receive would return a message at once (`ZMQ_POLLIN`). Exact, as libzmq's `has_in`: the next
+     * message is taken and held for the next receive, so what a type discards on receive (a SUB's unsubscribed
+     * topics, a REQ's stale replies) does not count. While another receive holds the lock, the queues' state
+     * answers instead.
+     */
+    private fun readableNow(): Boolean {
+        if (hasReturned) return true
+        if (!behaviour.canReceiveNow()) return false
+        if (!receiveMutex.tryLock()) return true
+        try {
+            if (hasReturned) return true
+            val next = behaviour.tryReceive() ?: return false
+            returned.set(next)
+            behaviour.onGiveBack()
+            return true
+        } catch (e: ZmqException) {
+            return true // a receive now would fail at once: not a wait
+        } finally {
+            receiveMutex.unlock()
+        }
+    }
+
     private fun takeReturned(): Message? = returned.getAndSet(null)?.also { behaviour.onTakeBack() }
 
     /** Forgets a given-back message (a REQ_RELAXED request makes the old reply stale). */
@@ -187,7 +210,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         while (true) {
             val wake = readSignal.arm()
             checkOpen()
-            if (hasReturned || behaviour.canReceiveNow()) return
+            if (readableNow()) return
             wake.await()
         }
     }
@@ -362,7 +385,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         checkOpen()
         return when (option) {
             ZMQ_LAST_ENDPOINT -> lastEndpoint ?: ""
-            ZMQ_EVENTS -> (if (hasReturned || behaviour.canReceiveNow()) ZMQ_POLLIN else 0) or (if (behaviour.canSendNow()) ZMQ_POLLOUT else 0)
+            ZMQ_EVENTS -> (if (readableNow()) ZMQ_POLLIN else 0) or (if (behaviour.canSendNow()) ZMQ_POLLOUT else 0)
             else -> options.get(option)
         }
     }

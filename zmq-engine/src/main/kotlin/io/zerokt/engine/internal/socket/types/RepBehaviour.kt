@@ -72,5 +72,14 @@ internal class RepBehaviour(socket: RealSocket) : SocketBehaviour(socket) {
 
     override fun canReceiveNow(): Boolean = !replying && fq.hasMessage()
 
+    /** The request was given back unread: not replying yet, but its envelope and peer are kept for when it is. */
+    override fun onGiveBack() {
+        replying = false
+    }
+
+    override fun onTakeBack() {
+        replying = true
+    }
+
     override fun canSendNow(): Boolean = replying
 }
