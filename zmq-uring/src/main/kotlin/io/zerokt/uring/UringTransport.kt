@@ -77,6 +77,10 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
                 val (host, port) = StreamAddresses.tcpBind(address, options.ipv6)
                 val bindAddress = resolve(host, port)
                 bootstrap.channel(IoUringServerSocketChannel::class.java).option(ChannelOption.SO_REUSEADDR, true)
+                // SO_RCVBUF on the listening socket too, as libzmq does: the kernel sizes a connection's window (and
+                // its window scale) from the listener's buffer when it answers the SYN. Set only on the accepted
+                // socket, a buffer below the loopback MSS left the sender waiting on its persist timer (issue 5).
+                if (options.receiveBuffer > 0) bootstrap.option(ChannelOption.SO_RCVBUF, options.receiveBuffer)
                 applyTcp(options) { o, v -> bootstrap.childOption(o, v) }
                 val server = bootstrap.bind(bindAddress).also { track(it.channel()) }.awaitChannel()
                 val local = server.localAddress() as InetSocketAddress

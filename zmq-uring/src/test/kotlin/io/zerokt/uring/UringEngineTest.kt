@@ -89,8 +89,8 @@ class UringEngineTest : FunSpec({
     }
 
     test("a small kernel send buffer SHALL force partial writes and still deliver every byte in order") {
-        // Only the sender's buffer is small: a receive buffer below the loopback MSS (64 KiB) makes TCP itself stall
-        // on its persist timer, whatever the engine.
+        // Only the sender's buffer is small here. Small receive buffers are SmallReceiveBufferTest's: they stalled (issue
+        // 5) not because of TCP itself, but because the option reached the accepted socket only after the handshake.
         withTimeout(60.seconds) {
             Context().use { ctx ->
                 val sender: Socket.() -> Unit = { ioUring = true; setOption(io.zerokt.ZMQ_SNDBUF, 4096) }

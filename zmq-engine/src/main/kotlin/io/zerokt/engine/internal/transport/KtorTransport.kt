@@ -20,6 +20,7 @@ import java.net.ConnectException
 import java.net.SocketOption
 import java.net.StandardSocketOptions
 import java.nio.ByteBuffer
+import java.nio.channels.ServerSocketChannel
 import java.nio.channels.SocketChannel
 import java.nio.file.Files
 import java.nio.file.Path
@@ -45,6 +46,14 @@ internal class KtorTransport : StreamTransport {
                 val server = aSocket(selector).tcp().bind(host, port) {
                     backlogSize = options.backlog.coerceAtLeast(1)
                     reuseAddress = true
+                }
+                // SO_RCVBUF on the listening socket too, as libzmq does: the kernel sizes a connection's window (and its
+                // window scale) from the listener's buffer when it answers the SYN. Set only on the accepted socket, a
+                // buffer below the loopback MSS left the sender waiting on its persist timer (issue 5). Ktor's bind
+                // takes no buffer size, so it is set just after the bind, before the endpoint is reported.
+                if (options.receiveBuffer > 0) {
+                    val channel = (server as Selectable).channel as ServerSocketChannel
+                    runCatching { channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer) }
                 }
                 val local = server.localAddress as InetSocketAddress
                 // Report the address as bound (libzmq: tcp://0.0.0.0:port for "*"), never a reverse-resolved name.
