@@ -2,6 +2,7 @@ package io.zerokt.uring
 
 import io.netty.bootstrap.Bootstrap
 import io.netty.bootstrap.ServerBootstrap
+import io.netty.channel.AdaptiveRecvByteBufAllocator
 import io.netty.buffer.Unpooled
 import io.netty.channel.Channel
 import io.netty.channel.ChannelFuture
@@ -134,6 +135,9 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     /** Options of every stream channel: the write high-water mark and multishot receive. */
     private fun applyCommon(options: TransportOptions, set: (ChannelOption<Any>, Any) -> Unit) {
         set(ChannelOption.WRITE_BUFFER_WATER_MARK.any(), WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
+        // Netty's default guess starts each connection's reads at 2 KiB and grows slowly; starting at 16 KiB (up to
+        // 64 KiB) took 64 KiB PUSH/PULL from about 10k to 13-16k msg/s on this machine (3 runs each).
+        set(ChannelOption.RCVBUF_ALLOCATOR.any(), AdaptiveRecvByteBufAllocator(READ_MIN, READ_INITIAL, READ_MAX))
         if (options.multishotReceive && settings.multishotSupported) {
             set(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID.any(), UringSettings.BUFFER_GROUP)
         }
@@ -175,6 +179,9 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     private companion object {
         const val WRITE_LOW = 256 shl 10
         const val WRITE_HIGH = 1 shl 20
+        const val READ_MIN = 1 shl 10
+        const val READ_INITIAL = 16 shl 10
+        const val READ_MAX = 64 shl 10
         const val SHUTDOWN_MILLIS = 1_000L
 
         @Suppress("UNCHECKED_CAST")
