@@ -27,12 +27,8 @@ class SelectClauseTest : FunSpec({
     overEveryTransport { transport ->
         test("a select over two sockets receives from the one with a message and leaves the other's queue alone") {
             withZmqContext { ctx ->
-                val a = ctx.open(SocketType.PULL)
-                val b = ctx.open(SocketType.PULL)
-                val pushA = ctx.open(SocketType.PUSH)
-                val pushB = ctx.open(SocketType.PUSH)
-                connectAndAwait(a, a.bindFresh(transport), pushA)
-                connectAndAwait(b, b.bindFresh(transport), pushB)
+                val (a, pushA) = connectedPair(ctx, transport)
+                val (b, pushB) = connectedPair(ctx, transport)
 
                 val waiting = async(start = CoroutineStart.UNDISPATCHED) {
                     select {
@@ -71,12 +67,8 @@ class SelectClauseTest : FunSpec({
         test("two streams selected together against a busy channel arrive whole, once each and in order") {
             withZmqContext { ctx ->
                 val count = 2_000
-                val a = ctx.open(SocketType.PULL)
-                val b = ctx.open(SocketType.PULL)
-                val pushA = ctx.open(SocketType.PUSH)
-                val pushB = ctx.open(SocketType.PUSH)
-                connectAndAwait(a, a.bindFresh(transport), pushA)
-                connectAndAwait(b, b.bindFresh(transport), pushB)
+                val (a, pushA) = connectedPair(ctx, transport)
+                val (b, pushB) = connectedPair(ctx, transport)
                 // A channel clause that is often ready too, so socket clauses keep losing races they had begun.
                 val ticks = Channel<Int>(Channel.UNLIMITED)
                 val ticker = launch { repeat(count * 4) { ticks.send(it); if (it % 8 == 0) yield() } }
@@ -129,3 +121,11 @@ class SelectClauseTest : FunSpec({
         }
     }
 })
+
+/** A PULL bound over [transport] and a PUSH connected to it, handshake done. */
+private suspend fun connectedPair(ctx: io.zerokt.Context, transport: Transport): Pair<io.zerokt.Socket, io.zerokt.Socket> {
+    val pull = ctx.open(SocketType.PULL)
+    val push = ctx.open(SocketType.PUSH)
+    connectAndAwait(pull, pull.bindFresh(transport), push)
+    return pull to push
+}
