@@ -25,7 +25,8 @@ fun main(args: Array<String>) {
     val rounds = args.getOrNull(1)?.toInt() ?: 3
     val warmUp = 200_000
     val apis = linkedMapOf<String, (String, Int, Int) -> Double>(
-        "kotlin-suspend" to ::suspendApi,
+        "kotlin-suspend" to { t, w, c -> suspendApi(t, w, c, copies = false) },
+        "kotlin-suspend-bytes" to { t, w, c -> suspendApi(t, w, c, copies = true) },
         "java-blocking" to ::blockingApi,
         "java-blocking-msg" to ::blockingMessageApi,
         "jeromq" to ::jeromq,
@@ -35,20 +36,21 @@ fun main(args: Array<String>) {
         repeat(rounds) { round ->
             for ((name, bench) in apis) {
                 val rate = bench(transport, warmUp, count)
-                println(String.format("%-7s %-17s round %d: %,12.0f msg/s", transport, name, round + 1, rate))
+                println(String.format("%-7s %-20s round %d: %,12.0f msg/s", transport, name, round + 1, rate))
                 best[name] = maxOf(best[name] ?: 0.0, rate)
             }
         }
         val suspendRate = best.getValue("kotlin-suspend")
+        val suspendBytesRate = best.getValue("kotlin-suspend-bytes")
         val blockingRate = best.getValue("java-blocking")
         val messageRate = best.getValue("java-blocking-msg")
         val jeromqRate = best.getValue("jeromq")
         println(
             String.format(
-                "%-7s best: suspend %,.0f, blocking byte[] %,.0f, blocking Message %,.0f, jeromq %,.0f msg/s; " +
-                    "blocking/suspend %.2f (Message %.2f), blocking/jeromq %.2f",
-                transport, suspendRate, blockingRate, messageRate, jeromqRate,
-                blockingRate / suspendRate, messageRate / suspendRate, blockingRate / jeromqRate,
+                "%-7s best: suspend %,.0f (with byte[] copies %,.0f), blocking Message %,.0f, blocking byte[] %,.0f, " +
+                    "jeromq %,.0f msg/s; blocking/suspend: Message %.2f, byte[] %.2f; blocking byte[]/jeromq %.2f",
+                transport, suspendRate, suspendBytesRate, messageRate, blockingRate, jeromqRate,
+                messageRate / suspendRate, blockingRate / suspendBytesRate, blockingRate / jeromqRate,
             ),
         )
     }
@@ -61,21 +63,33 @@ private fun endpoint(transport: String): String =
 
 private val payload = ByteArray(64)
 
-/** The Kotlin suspend API: a sender coroutine on its own thread, the receiver in `runBlocking` here. */
-private fun suspendApi(transport: String, warmUp: Int, count: Int): Double {
+/**
+ * The Kotlin suspend API: a sender coroutine on its own thread, the receiver in `runBlocking` here. With [copies],
+ * each message is made from the 64-byte array and read back into a new one, the work `send(byte[])`/`recv()` do.
+ */
+private fun suspendApi(transport: String, warmUp: Int, count: Int, copies: Boolean): Double {
     Context().use { ctx ->
         val pull = ctx.socket(SocketType.PULL).apply { linger = 0 }
         val push = ctx.socket(SocketType.PUSH).apply { linger = 0 }
-        val message = Message.of(Frame.wrap(payload))
+        val shared = Message.of(Frame.wrap(payload))
         return runBlocking {
             pull.bind(endpoint(transport))
             push.connect(pull.lastEndpoint!!)
             val sender = thread(name = "bench-sender") {
-                runBlocking { repeat(warmUp + count) { if (!push.trySend(message)) push.send(message) } }
+                runBlocking {
+                    repeat(warmUp + count) {
+                        val message = if (copies) Message.of(Frame.of(payload)) else shared
+                        if (!push.trySend(message)) push.send(message)
+                    }
+                }
             }
-            repeat(warmUp) { pull.tryReceive() ?: pull.receive() }
+            suspend fun take(): Any {
+                val message = pull.tryReceive() ?: pull.receive()
+                return if (copies) message.first().toByteArray() else message
+            }
+            repeat(warmUp) { take() }
             val start = System.nanoTime()
-            repeat(count) { pull.tryReceive() ?: pull.receive() }
+            repeat(count) { take() }
             val rate = count * 1e9 / (System.nanoTime() - start)
             sender.join()
             rate
