@@ -27,8 +27,8 @@ fun main(args: Array<String>) {
     val apis = linkedMapOf<String, (String, Int, Int) -> Double>(
         "kotlin-suspend" to { t, w, c -> suspendApi(t, w, c, copies = false) },
         "kotlin-suspend-bytes" to { t, w, c -> suspendApi(t, w, c, copies = true) },
-        "java-blocking" to ::blockingApi,
-        "java-blocking-msg" to ::blockingMessageApi,
+        "java-blocking" to { t, w, c -> blockingApi(t, w, c, messages = false) },
+        "java-blocking-msg" to { t, w, c -> blockingApi(t, w, c, messages = true) },
         "jeromq" to ::jeromq,
     )
     for (transport in listOf("tcp", "inproc")) {
@@ -97,29 +97,11 @@ private fun suspendApi(transport: String, warmUp: Int, count: Int, copies: Boole
     }
 }
 
-/** The Java blocking API: `send(byte[])` on a sender thread, `recv()` here (each copies its 64 bytes, as Java users do). */
-private fun blockingApi(transport: String, warmUp: Int, count: Int): Double {
-    Context().use { ctx ->
-        BlockingSocket(ctx, SocketType.PULL).use { pull ->
-            BlockingSocket(ctx, SocketType.PUSH).use { push ->
-                pull.linger = 0
-                push.linger = 0
-                pull.bind(endpoint(transport))
-                push.connect(pull.lastEndpoint!!)
-                val sender = thread(name = "bench-sender") { repeat(warmUp + count) { push.send(payload) } }
-                repeat(warmUp) { pull.recv() }
-                val start = System.nanoTime()
-                repeat(count) { pull.recv() }
-                val rate = count * 1e9 / (System.nanoTime() - start)
-                sender.join()
-                return rate
-            }
-        }
-    }
-}
-
-/** The Java blocking API with [Message]s (`send(Message)`, `recvMsg()`): the bridge's own cost, without copying bytes. */
-private fun blockingMessageApi(transport: String, warmUp: Int, count: Int): Double {
+/**
+ * The Java blocking API: `send(byte[])` on a sender thread and `recv()` here (each copies its 64 bytes, as Java
+ * users do), or with [messages] `send(Message)` and `recvMsg()`: the bridge's own cost, without copying bytes.
+ */
+private fun blockingApi(transport: String, warmUp: Int, count: Int, messages: Boolean): Double {
     Context().use { ctx ->
         BlockingSocket(ctx, SocketType.PULL).use { pull ->
             BlockingSocket(ctx, SocketType.PUSH).use { push ->
@@ -128,13 +110,11 @@ private fun blockingMessageApi(transport: String, warmUp: Int, count: Int): Doub
                 pull.bind(endpoint(transport))
                 push.connect(pull.lastEndpoint!!)
                 val message = Message.of(Frame.wrap(payload))
-                val sender = thread(name = "bench-sender") { repeat(warmUp + count) { push.send(message) } }
-                repeat(warmUp) { pull.recvMsg() }
-                val start = System.nanoTime()
-                repeat(count) { pull.recvMsg() }
-                val rate = count * 1e9 / (System.nanoTime() - start)
-                sender.join()
-                return rate
+                return if (messages) {
+                    timed(warmUp, count, send = { push.send(message) }, receive = { pull.recvMsg() })
+                } else {
+                    timed(warmUp, count, send = { push.send(payload) }, receive = { pull.recv() })
+                }
             }
         }
     }
@@ -151,12 +131,20 @@ private fun jeromq(transport: String, warmUp: Int, count: Int): Double {
             endpoint(transport).also { pull.bind(it) }
         }
         push.connect(address)
-        val sender = thread(name = "bench-sender") { repeat(warmUp + count) { push.send(payload, 0) } }
-        repeat(warmUp) { pull.recv(0) }
-        val start = System.nanoTime()
-        repeat(count) { pull.recv(0) }
-        val rate = count * 1e9 / (System.nanoTime() - start)
-        sender.join()
-        return rate
+        return timed(warmUp, count, send = { push.send(payload, 0) }, receive = { pull.recv(0) })
     }
+}
+
+/**
+ * Starts a sender thread calling [send] `warmUp + count` times, receives [warmUp] messages with [receive] untimed,
+ * then times [count] more: the receiver's messages/s.
+ */
+private inline fun timed(warmUp: Int, count: Int, crossinline send: () -> Unit, receive: () -> Unit): Double {
+    val sender = thread(name = "bench-sender") { repeat(warmUp + count) { send() } }
+    repeat(warmUp) { receive() }
+    val start = System.nanoTime()
+    repeat(count) { receive() }
+    val rate = count * 1e9 / (System.nanoTime() - start)
+    sender.join()
+    return rate
 }

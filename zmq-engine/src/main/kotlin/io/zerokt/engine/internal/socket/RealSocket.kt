@@ -143,15 +143,19 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         if (!receiveMutex.tryLock()) return true
         try {
             if (hasReturned) return true
-            val next = behaviour.tryReceive() ?: return false
-            returned.set(next)
-            behaviour.onGiveBack()
+            giveBack(behaviour.tryReceive() ?: return false)
             return true
         } catch (e: ZmqException) {
             return true // a receive now would fail at once: not a wait
         } finally {
             receiveMutex.unlock()
         }
+    }
+
+    /** Holds [message], just taken, for the next receive (under the receive lock), undoing what taking it did. */
+    private fun giveBack(message: Message) {
+        returned.set(message)
+        behaviour.onGiveBack()
     }
 
     private fun takeReturned(): Message? = returned.getAndSet(null)?.also { behaviour.onTakeBack() }
@@ -188,8 +192,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
             if (offer(next)) {
                 taken = next is Message
             } else if (next is Message) {
-                returned.set(next)
-                behaviour.onGiveBack()
+                giveBack(next)
                 gaveBack = true
             }
         } finally {
