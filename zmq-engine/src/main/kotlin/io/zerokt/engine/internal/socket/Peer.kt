@@ -37,10 +37,18 @@ internal class Peer(
      */
     fun hasRoom(): Boolean = outCapacity <= 0 || sent - taken < outCapacity
 
-    /** Notes that the reader of [out] took [count] messages and wakes the owner's writability waiters. */
+    /**
+     * The fill level at or below which the reader of [out] wakes the owner's writability waiters: half the capacity
+     * (libzmq's low-water mark, `pipe_t::compute_lwm`). A sender that waits on a full pipe is woken once, when half
+     * of it is free, instead of once per message taken (which made a fast sender and its reader take turns).
+     */
+    private val lowWater = (outCapacity + 1) / 2
+
+    /** Notes that the reader of [out] took [count] messages; wakes the owner's writability waiters at the low-water mark. */
     fun tookFromOut(count: Int) {
+        val left = sent - (taken + count)
         taken += count
-        owner?.writeSignal?.fire()
+        if (outCapacity <= 0 || left <= lowWater) owner?.writeSignal?.fire()
     }
 
     /** The peer's routing id as a ROUTER sees it (from the handshake's Identity, or generated). */
