@@ -21,7 +21,8 @@ class ZktEndToEndTest : FunSpec({
         run.exitCode shouldBe 0
         val rows = run.out.lines().filter { it.startsWith("| zerokt") || it.startsWith("| jeromq") }
         rows shouldHaveSize 38
-        run.err shouldContain "[38/38] jeromq req/rep tcp 1024 B latency"
+        run.err shouldContain "[36/38] jeromq req/rep tcp 1024 B latency"
+        run.err shouldContain "[38/38] dealer/router tcp 1024 B throughput"
     }
 
     test("catPipesLinesFromPushToPull") {
