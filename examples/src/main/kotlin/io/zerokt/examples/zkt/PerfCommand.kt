@@ -1,7 +1,5 @@
 package io.zerokt.examples.zkt
 
-import kotlinx.coroutines.CancellationException
-import org.zeromq.ZContext
 import picocli.CommandLine.Command
 import picocli.CommandLine.Mixin
 import picocli.CommandLine.Option
@@ -17,8 +15,11 @@ import java.util.Locale
         "Measures PUSH/PULL and PUB/SUB throughput, REQ/REP and DEALER/ROUTER",
         "round trips and DEALER/ROUTER throughput over inproc, ipc (in a temporary",
         "directory, deleted afterwards) and tcp (127.0.0.1, an ephemeral port),",
-        "each after an untimed warm-up. Progress goes to stderr, the table to",
-        "stdout. A default run takes a minute or two; --quick a few seconds.",
+        "each after an untimed warm-up. Rows are grouped by test: zerokt, then",
+        "io_uring and jeromq rows of the same test. --repeat N runs the whole",
+        "list N times, round after round, so that each implementation meets",
+        "the same moments of machine load. Progress goes to stderr, the table",
+        "to stdout. A default run takes a minute or two; --quick a few seconds.",
     ],
     footer = [
         "",
@@ -26,7 +27,9 @@ import java.util.Locale
         "second); latency rows give the one-way latency in µs, round trip / 2 as",
         "libzmq's perf tools. A measurement that fails or outlasts --run-timeout",
         "is an 'error' row with the reason and the run goes on; the exit status",
-        "is then 1.",
+        "is then 1. With --repeat N a row gives the median of the repeats that",
+        "succeeded and its note their range and any failures (exit status 1 if",
+        "any failed); a row whose every repeat failed is an 'error' row.",
     ],
 )
 class PerfCommand : ZktSubcommand() {
@@ -57,6 +60,13 @@ class PerfCommand : ZktSubcommand() {
     @Option(names = ["--io-uring-variants"], description = ["With --io-uring: also measure io_uring with TCP_CORK, with SEND_ZC (from 16 KiB) and with multishot receive."])
     var ioUringVariants: Boolean = false
 
+    @Option(
+        names = ["--repeat"],
+        paramLabel = "N",
+        description = ["Run every case N times (1 to 100, default 1), in rounds; each row then shows the median, its note the range."],
+    )
+    var repeat: Int = 1
+
     @Mixin
     lateinit var common: CommonOptions
 
@@ -78,54 +88,32 @@ class PerfCommand : ZktSubcommand() {
         )
         val cases = plan.cases()
         common.newContext().close() // no engine: one clear error now rather than an error row per measurement
-        val results = ArrayList<PerfResult>(cases.size)
-        val zerokt = ZeroKtBench(common)
-        val jeromqBench = JeromqBench(timeoutMillis = runTimeoutSeconds * 1000)
+        val runs = List(cases.size) { ArrayList<PerfResult>(repeat) }
         IpcDirectory().use { ipc ->
             BoundedRunner(runTimeoutSeconds * 1000L).use { runner ->
-                cases.forEachIndexed { index, case ->
-                    io.err.print("[${index + 1}/${cases.size}] ${case.describe()} ...")
-                    io.err.flush()
-                    val outcome = try {
-                        val counts = plan.countsFor(case)
-                        when (case.impl) {
-                            Impl.ZEROKT, Impl.ZEROKT_IO_URING, Impl.ZEROKT_IO_URING_CORK, Impl.ZEROKT_IO_URING_ZC, Impl.ZEROKT_IO_URING_MULTISHOT -> {
-                                val endpoint = when (case.transport) {
-                                    Transport.INPROC -> "inproc://zkt-perf-$index"
-                                    Transport.IPC -> ipc.endpoint("$index.sock")
-                                    Transport.TCP -> "tcp://127.0.0.1:*"
-                                }
-                                val context = common.newContext()
-                                runner.run(release = { context.close() }) { zerokt.measure(context, case, endpoint, counts) }
-                            }
-                            Impl.JEROMQ -> {
-                                val context = ZContext(1)
-                                runner.run(release = { context.close() }) { jeromqBench.measure(context, case, "zkt-jeromq-$index", counts) }
-                            }
-                        }
-                    } catch (e: CancellationException) {
-                        throw e
-                    } catch (e: Exception) {
-                        Result.failure(e)
+                val measurer = PerfMeasurer(common, ipc, runner, timeoutMillis = runTimeoutSeconds * 1000)
+                for (round in 1..repeat) {
+                    val roundLabel = if (repeat > 1) ", round $round/$repeat" else ""
+                    cases.forEachIndexed { index, case ->
+                        io.err.print("[${index + 1}/${cases.size}$roundLabel] ${case.describe()} ...")
+                        io.err.flush()
+                        val result = measurer.measure(case, plan.countsFor(case), run = (round - 1) * cases.size + index)
+                        runs[index] += result
+                        io.err.println(" " + summary(result))
+                        io.err.flush()
                     }
-                    val result = outcome.fold(
-                        onSuccess = { PerfResult(case, it, null) },
-                        onFailure = { PerfResult(case, null, describeFailure(it)) },
-                    )
-                    results += result
-                    io.err.println(" " + summary(result))
-                    io.err.flush()
                 }
             }
         }
+        val results = runs.map(PerfRepeats::aggregate)
         io.utf8Out().apply {
             write(PerfTable.render(results))
             write("\n")
             write(legend(plan, cases))
             flush()
         }
-        val failed = results.count { it.failed }
-        if (failed > 0) throw ZktException("$failed of ${results.size} measurements failed (see the table)")
+        val failed = runs.sumOf { repeats -> repeats.count { it.failed } }
+        if (failed > 0) throw ZktException("$failed of ${cases.size * repeat} measurements failed (see the table)")
         return 0
     }
 
@@ -134,6 +122,7 @@ class PerfCommand : ZktSubcommand() {
         sizes.forEach { if (it < 0 || it > MAX_SIZE) usageError("--size must be 0 to $MAX_SIZE bytes, was $it") }
         messageCount?.let { if (it < 1) usageError("--count must be at least 1, was $it") }
         roundTripCount?.let { if (it < 1) usageError("--roundtrips must be at least 1, was $it") }
+        if (repeat !in 1..MAX_REPEAT) usageError("--repeat must be 1 to $MAX_REPEAT, was $repeat")
         if (runTimeoutSeconds < 1) usageError("--run-timeout must be at least 1 second, was $runTimeoutSeconds")
         if (ioUringVariants && !common.ioUring) usageError("--io-uring-variants needs --io-uring")
         if (jeromq && transports.isNotEmpty() && transports.none { it != Transport.IPC }) {
@@ -159,10 +148,13 @@ class PerfCommand : ZktSubcommand() {
         val cpus = Runtime.getRuntime().availableProcessors()
         val jvm = "${System.getProperty("java.vm.name")} ${System.getProperty("java.version")}"
         return "_${counts.ifEmpty { "no measurements" }} (smaller for large messages). Latency is one way " +
-            "(round trip / 2, as libzmq); MB = 10^6 bytes of payload. $jvm, $cpus CPUs._\n"
+            "(round trip / 2, as libzmq); MB = 10^6 bytes of payload. $jvm, $cpus CPUs." +
+            (if (repeat > 1) " Each row: median of $repeat rounds (--repeat $repeat), every case once per round in table order." else "") +
+            "_\n"
     }
 
     private companion object {
         const val MAX_SIZE = 64 * 1024 * 1024
+        const val MAX_REPEAT = 100
     }
 }

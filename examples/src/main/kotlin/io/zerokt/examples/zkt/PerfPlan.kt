@@ -65,24 +65,24 @@ class PerfPlan(
     private val quick: Boolean,
     private val messageCount: Int?,
     private val roundTripCount: Int?,
-    /** The io_uring rows to add (tcp and ipc only), after the default-engine ones. */
+    /** The io_uring impls to measure (tcp and ipc only), each right after the default engine's row of the same test. */
     private val ioUringImpls: List<Impl> = emptyList(),
     /** The patterns to measure (default: all). */
     private val patterns: List<PerfPattern> = PerfPattern.entries,
 ) {
-    /** Every case, ZeroKt's first (transport by transport, size by size), then JeroMQ's (tcp and inproc only). */
+    /**
+     * Every case, grouped by test so that the rows one compares sit next to each other, in the table and in time: for
+     * each transport, size and pattern (in the order given), `zerokt` first, then each of [ioUringImpls] in its order
+     * (tcp and ipc only), then `jeromq` (with `--jeromq`; tcp and inproc, PUSH/PULL and REQ/REP only).
+     */
     fun cases(): List<PerfCase> {
         val cases = ArrayList<PerfCase>()
         for (transport in transports) for (size in sizes) for (pattern in patterns) {
             cases += PerfCase(Impl.ZEROKT, pattern, transport, size)
-        }
-        for (impl in ioUringImpls) {
-            for (transport in transports.filter { it != Transport.INPROC }) for (size in sizes) for (pattern in patterns) {
-                cases += PerfCase(impl, pattern, transport, size)
+            if (transport != Transport.INPROC) {
+                for (impl in ioUringImpls) cases += PerfCase(impl, pattern, transport, size)
             }
-        }
-        if (jeromq) {
-            for (transport in transports.filter { it in JEROMQ_TRANSPORTS }) for (size in sizes) for (pattern in JEROMQ_PATTERNS.filter { it in patterns }) {
+            if (jeromq && transport in JEROMQ_TRANSPORTS && pattern in JEROMQ_PATTERNS) {
                 cases += PerfCase(Impl.JEROMQ, pattern, transport, size)
             }
         }

@@ -132,6 +132,12 @@ class ZktCommandLineTest : FunSpec({
         zkt("perf", "--io-threads", "0").shouldBeOneErrorLine(2, "--io-threads")
     }
 
+    test("perfRepeatMustBeOneToAHundred") {
+        zkt("perf", "--repeat", "0").shouldBeOneErrorLine(2, "--repeat must be 1 to 100, was 0")
+        zkt("perf", "--repeat=101").shouldBeOneErrorLine(2, "--repeat must be 1 to 100, was 101")
+        zkt("perf", "--repeat", "twice").shouldBeOneErrorLine(2, "--repeat")
+    }
+
     test("anUnsupportedTransportIsARuntimeErrorNamingTheEndpoint") {
         awaitZkt(zktAsync("local-thr", "nonsense://x", "64", "1"), 30).shouldBeOneErrorLine(1, "nonsense://x")
     }

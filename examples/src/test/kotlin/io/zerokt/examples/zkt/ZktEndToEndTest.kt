@@ -2,6 +2,7 @@ package io.zerokt.examples.zkt
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldHaveSize
+import io.kotest.matchers.nulls.shouldNotBeNull
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldMatch
@@ -21,7 +22,29 @@ class ZktEndToEndTest : FunSpec({
         run.exitCode shouldBe 0
         val rows = run.out.lines().filter { it.startsWith("| zerokt") || it.startsWith("| jeromq") }
         rows shouldHaveSize 38
-        run.err shouldContain "[38/38] jeromq req/rep tcp 1024 B latency"
+        run.err shouldContain "[36/38] jeromq req/rep tcp 1024 B latency"
+        run.err shouldContain "[38/38] dealer/router tcp 1024 B throughput"
+    }
+
+    test("perfRepeatRunsEveryCaseOncePerRoundAndShowsTheMedianWithItsRange") {
+        val run = awaitZkt(
+            zktAsync("perf", "--quick", "--transport", "inproc", "--pattern", "push_pull", "--size", "64", "--repeat", "2", "--run-timeout", "30"),
+            120,
+        )
+        run.exitCode shouldBe 0
+        run.errLines.filter { it.startsWith("[") }.map { it.substringBefore(" push/pull") } shouldBe
+            listOf("[1/1, round 1/2]", "[1/1, round 2/2]")
+        val rows = run.out.lines().filter { it.startsWith("| zerokt") }
+        rows shouldHaveSize 1
+        val cells = rows[0].split("|").map { it.trim() }
+        cells.subList(1, 5) shouldBe listOf("zerokt", "push/pull", "inproc", "64")
+        val range = Regex("median of 2; range ([\\d,]+)–([\\d,]+) msg/s").matchEntire(cells[8])
+        range.shouldNotBeNull()
+        val (low, high) = range.destructured.toList().map { it.replace(",", "").toLong() }
+        val median = cells[5].replace(",", "").toLong()
+        (low <= high) shouldBe true
+        (median in low..high) shouldBe true
+        run.out shouldContain "Each row: median of 2 rounds"
     }
 
     test("catPipesLinesFromPushToPull") {

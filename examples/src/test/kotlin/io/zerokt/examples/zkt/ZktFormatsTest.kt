@@ -60,6 +60,52 @@ class ZktFormatsTest : FunSpec({
         withJeromq.cases().none { it.impl == Impl.JEROMQ && it.transport == Transport.IPC } shouldBe true
     }
 
+    test("casesAreGroupedByTestWithZeroKtThenIoUringThenJeromqInnermost") {
+        val plan = PerfPlan(
+            transports = listOf(Transport.INPROC, Transport.TCP),
+            sizes = listOf(64, 1024),
+            jeromq = true,
+            quick = true,
+            messageCount = null,
+            roundTripCount = null,
+            ioUringImpls = listOf(Impl.ZEROKT_IO_URING, Impl.ZEROKT_IO_URING_CORK),
+            patterns = listOf(PerfPattern.PUSH_PULL, PerfPattern.PUB_SUB),
+        )
+        fun row(impl: Impl, pattern: PerfPattern, transport: Transport, size: Int) = PerfCase(impl, pattern, transport, size)
+        plan.cases() shouldBe listOf(
+            row(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.INPROC, 64),
+            row(Impl.JEROMQ, PerfPattern.PUSH_PULL, Transport.INPROC, 64),
+            row(Impl.ZEROKT, PerfPattern.PUB_SUB, Transport.INPROC, 64),
+            row(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.INPROC, 1024),
+            row(Impl.JEROMQ, PerfPattern.PUSH_PULL, Transport.INPROC, 1024),
+            row(Impl.ZEROKT, PerfPattern.PUB_SUB, Transport.INPROC, 1024),
+            row(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.TCP, 64),
+            row(Impl.ZEROKT_IO_URING, PerfPattern.PUSH_PULL, Transport.TCP, 64),
+            row(Impl.ZEROKT_IO_URING_CORK, PerfPattern.PUSH_PULL, Transport.TCP, 64),
+            row(Impl.JEROMQ, PerfPattern.PUSH_PULL, Transport.TCP, 64),
+            row(Impl.ZEROKT, PerfPattern.PUB_SUB, Transport.TCP, 64),
+            row(Impl.ZEROKT_IO_URING, PerfPattern.PUB_SUB, Transport.TCP, 64),
+            row(Impl.ZEROKT_IO_URING_CORK, PerfPattern.PUB_SUB, Transport.TCP, 64),
+            row(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.TCP, 1024),
+            row(Impl.ZEROKT_IO_URING, PerfPattern.PUSH_PULL, Transport.TCP, 1024),
+            row(Impl.ZEROKT_IO_URING_CORK, PerfPattern.PUSH_PULL, Transport.TCP, 1024),
+            row(Impl.JEROMQ, PerfPattern.PUSH_PULL, Transport.TCP, 1024),
+            row(Impl.ZEROKT, PerfPattern.PUB_SUB, Transport.TCP, 1024),
+            row(Impl.ZEROKT_IO_URING, PerfPattern.PUB_SUB, Transport.TCP, 1024),
+            row(Impl.ZEROKT_IO_URING_CORK, PerfPattern.PUB_SUB, Transport.TCP, 1024),
+        )
+    }
+
+    test("theDefaultPlanEndsWithTheLastTestOfTheLastTransportAndSize") {
+        val plan = PerfPlan(Transport.entries, PerfPlan.DEFAULT_SIZES, jeromq = true, quick = true, messageCount = null, roundTripCount = null)
+        val cases = plan.cases()
+        cases.take(2) shouldBe listOf(
+            PerfCase(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.INPROC, 64),
+            PerfCase(Impl.JEROMQ, PerfPattern.PUSH_PULL, Transport.INPROC, 64),
+        )
+        cases.last() shouldBe PerfCase(Impl.ZEROKT, PerfPattern.DEALER_ROUTER_THROUGHPUT, Transport.TCP, 1024)
+    }
+
     test("quickCountsAreSmallAndLargeMessagesAreCapped") {
         val quick = PerfPlan(listOf(Transport.TCP), listOf(64), jeromq = false, quick = true, messageCount = null, roundTripCount = null)
         quick.countsFor(PerfCase(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.TCP, 64)) shouldBe PerfCounts(20_000, 2_000)
