@@ -14,7 +14,7 @@ import io.zerokt.engine.internal.connection.InprocBinder
 import io.zerokt.engine.internal.connection.StreamBinder
 import io.zerokt.engine.internal.socket.RealSocket
 import io.zerokt.engine.internal.transport.AlternateEngine
-import io.zerokt.engine.internal.transport.KtorTransport
+import io.zerokt.engine.internal.transport.nio.NioTransport
 import io.zerokt.engine.spi.StreamTransport
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.CoroutineName
@@ -67,7 +67,7 @@ internal class RealContext(override val ioThreads: Int) : Context {
         transport?.let { return it }
         synchronized(transportLock) {
             if (isClosed) throw ZmqException(ZmqError.ETERM, "the context was closed")
-            return transport ?: KtorTransport().also { transport = it }
+            return transport ?: NioTransport(ioThreads).also { transport = it }
         }
     }
 

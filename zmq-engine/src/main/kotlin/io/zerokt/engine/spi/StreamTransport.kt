@@ -1,10 +1,12 @@
 package io.zerokt.engine.spi
 
+import kotlinx.coroutines.CoroutineDispatcher
+
 /**
  * A byte-stream transport (`tcp://`, `ipc://`): the I/O seam between the engine and an I/O library.
  *
  * The engine's connection driver runs the sans-I/O ZMTP codec over the [ByteStream]s a transport makes, so a
- * new I/O backend (Ktor NIO today, io_uring in `zmq-uring`) only implements this interface. Implementations
+ * new I/O backend (NIO selector threads today, io_uring in `zmq-uring`) only implements this interface. Implementations
  * must make every suspending call cancellable and [ByteStream.close]/[StreamListener.close] idempotent.
  */
 @ZeroKtInternalApi
@@ -80,4 +82,10 @@ public interface ByteStream {
 
     /** Closes the connection. Idempotent; pending reads and writes fail. */
     public fun close()
+
+    /**
+     * The dispatcher the connection's reader, writer and timer should run on: the I/O thread that waits for this
+     * stream, so that nothing hops between threads per message. Null (the default) runs them on the socket's.
+     */
+    public val dispatcher: CoroutineDispatcher? get() = null
 }

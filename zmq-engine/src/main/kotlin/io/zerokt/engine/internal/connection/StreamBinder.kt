@@ -11,6 +11,9 @@ import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.async
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.isActive
@@ -18,6 +21,7 @@ import kotlinx.coroutines.launch
 import java.io.IOException
 import java.net.BindException
 import java.nio.channels.UnresolvedAddressException
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.coroutines.coroutineContext
 
 /**
@@ -56,7 +60,7 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
                 }
                 socket.emit(MonitorEvent(MonitorEventType.ACCEPTED, listener.endpoint, remoteAddress = stream.remoteAddress))
                 // ATOMIC: the connection starts (and so closes its stream) even when the socket is closing meanwhile.
-                connectionScope.launch(start = kotlinx.coroutines.CoroutineStart.ATOMIC) {
+                connectionScope.launch(stream.dispatcher ?: EmptyCoroutineContext, start = CoroutineStart.ATOMIC) {
                     StreamConnection(socket, stream, listener.endpoint, null, null).run()
                 }
             }
@@ -125,7 +129,13 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
                 continue
             }
             socket.emit(MonitorEvent(MonitorEventType.CONNECTED, endpoint.text, remoteAddress = stream.remoteAddress))
-            val handshaken = StreamConnection(socket, stream, endpoint.text, persistent, routingId).run()
+            // On the stream's own I/O thread when it has one; ATOMIC: the connection starts (and so closes its
+            // stream) even when the socket is closing meanwhile.
+            val handshaken = coroutineScope {
+                async(stream.dispatcher ?: EmptyCoroutineContext, start = CoroutineStart.ATOMIC) {
+                    StreamConnection(socket, stream, endpoint.text, persistent, routingId).run()
+                }.await()
+            }
             if (handshaken) interval = o.reconnectIvl
             if (o.reconnectIvl < 0 || socket.isClosed && nothingToDeliver(socket, persistent)) return
             socket.emit(MonitorEvent(MonitorEventType.CONNECT_RETRIED, endpoint.text, interval.toLong()))

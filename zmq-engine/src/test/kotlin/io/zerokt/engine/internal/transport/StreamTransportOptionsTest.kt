@@ -9,6 +9,8 @@ import io.zerokt.Message
 import io.zerokt.SocketType
 import io.zerokt.ZmqError
 import io.zerokt.ZmqException
+import io.zerokt.engine.internal.transport.nio.NioStream
+import io.zerokt.engine.internal.transport.nio.NioTransport
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
@@ -29,8 +31,8 @@ class StreamTransportOptionsTest : FunSpec({
     timeout = 30_000
 
     /** Connects a pair over tcp with [options] on both ends and runs [check] on (connected, accepted). */
-    suspend fun tcpPair(options: TransportOptions, check: (KtorTransport.KtorStream, KtorTransport.KtorStream) -> Unit) {
-        val transport = KtorTransport()
+    suspend fun tcpPair(options: TransportOptions, check: (NioStream, NioStream) -> Unit) {
+        val transport = NioTransport(1)
         try {
             val listener = transport.listen("tcp", "127.0.0.1:0", options)
             coroutineScope {
@@ -38,7 +40,7 @@ class StreamTransportOptionsTest : FunSpec({
                 val connected = transport.connect("tcp", listener.endpoint.removePrefix("tcp://"), options)
                 val server: ByteStream = withTimeout(10.seconds) { accepted.await() }
                 try {
-                    check(connected as KtorTransport.KtorStream, server as KtorTransport.KtorStream)
+                    check(connected as NioStream, server as NioStream)
                 } finally {
                     connected.close()
                     server.close()
