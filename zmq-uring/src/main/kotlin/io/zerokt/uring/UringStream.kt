@@ -10,6 +10,8 @@ import io.netty.channel.uring.IoUringChannelOption
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.io.IOException
 import java.util.concurrent.TimeUnit
@@ -22,7 +24,10 @@ import kotlin.coroutines.resume
  * receive); [read] copies as many queued bytes as fit and suspends only when none are queued. Reading pauses
  * (auto-read off) while more than [PAUSE_BYTES] wait, so a slow socket cannot make the queue grow without bound.
  *
- * Writes: [write] copies the engine's batch into one pooled direct buffer and hands it to the event loop without
+ * The connection's driver runs on the channel's event loop ([dispatcher]), so a read is served by the thread that
+ * received it and a write is handed to the channel without a task hop.
+ *
+ * Writes: [write] copies the engine's batch into one pooled direct buffer and hands it to the channel without
  * waiting for the kernel; it suspends only while the channel is over its write high-water mark. With [cork], the
  * socket is corked while writes are in flight and uncorked when the last one completes (`TCP_CORK`).
  */
@@ -44,8 +49,14 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
     /** Writes in flight, for [cork]; touched on the event loop only. */
     private var inFlight = 0
 
+    /** The channel's event loop as a dispatcher: the connection's driver runs there, next to its reads and writes. */
+    @Volatile private var loop: CoroutineDispatcher? = null
+
+    override val dispatcher: CoroutineDispatcher? get() = loop
+
     override fun handlerAdded(ctx: ChannelHandlerContext) {
         channel = ctx.channel()
+        loop = ctx.channel().eventLoop().asCoroutineDispatcher()
     }
 
     override fun channelRead(ctx: ChannelHandlerContext, msg: Any) {
