@@ -35,6 +35,10 @@ internal class IoLoop(name: String) : CoroutineDispatcher() {
     private val awake = AtomicBoolean(true)
 
     @Volatile private var closed = false
+
+    /** True once the thread has stopped; later tasks run on [Dispatchers.IO], so that nothing waits forever. */
+    @Volatile private var stopped = false
+
     private val thread = Thread(::loop, name).apply {
         isDaemon = true
         start()
@@ -42,9 +46,6 @@ internal class IoLoop(name: String) : CoroutineDispatcher() {
 
     /** True when called on this loop's thread. */
     val inLoop: Boolean get() = Thread.currentThread() === thread
-
-    /** True once the thread has stopped; later tasks run on [Dispatchers.IO], so that nothing waits forever. */
-    @Volatile private var stopped = false
 
     override fun dispatch(context: CoroutineContext, block: Runnable) {
         if (stopped) return Dispatchers.IO.dispatch(context, block)
@@ -112,9 +113,8 @@ internal class IoLoop(name: String) : CoroutineDispatcher() {
     }
 
     private fun runTasks() {
-        // Bounded, so that a task that keeps re-dispatching itself cannot starve the selector.
-        var n = tasks.size
-        while (n-- > 0) {
+        // Bounded, so that tasks that keep coming (or re-dispatching themselves) cannot starve the selector.
+        repeat(TASKS_PER_ROUND) {
             val task = tasks.poll() ?: return
             try {
                 task.run()
@@ -189,6 +189,9 @@ internal class IoLoop(name: String) : CoroutineDispatcher() {
     }
 
     private companion object {
+        /** The most tasks run between two looks at the selector. */
+        const val TASKS_PER_ROUND = 1024
+
         val log = LoggerFactory.getLogger(IoLoop::class.java)
     }
 }
