@@ -226,7 +226,7 @@ internal class StreamConnection(
             while (true) {
                 val event = synchronized(codec) { codec.pollEvent() } ?: break
                 when (event) {
-                    is ZmtpEvent.MessageReceived -> socket.deliver(peer, event.message)
+                    is ZmtpEvent.MessageReceived -> if (!socket.tryDeliver(peer, event.message)) socket.deliver(peer, event.message)
                     is ZmtpEvent.Subscribe -> socket.deliverSubscription(peer, event.topic, true)
                     is ZmtpEvent.Cancel -> socket.deliverSubscription(peer, event.topic, false)
                     is ZmtpEvent.Failed -> {

@@ -329,6 +329,16 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         readSignal.fire()
     }
 
+    /**
+     * [deliver] without suspending, or false (nothing delivered) when the pipe is full. A connection tries this
+     * first: calling the suspending [deliver] costs a continuation object per message even when it never waits.
+     */
+    fun tryDeliver(peer: Peer, message: Message): Boolean {
+        if (!behaviour.tryOnPeerMessage(peer, message)) return false
+        readSignal.fire()
+        return true
+    }
+
     /** Where a connection hands a SUBSCRIBE or CANCEL command from its peer. */
     fun deliverSubscription(peer: Peer, topic: ByteArray, subscribe: Boolean) {
         behaviour.onPeerSubscription(peer, topic, subscribe)

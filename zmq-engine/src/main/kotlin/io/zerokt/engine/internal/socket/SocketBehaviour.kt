@@ -41,6 +41,9 @@ internal abstract class SocketBehaviour(protected val socket: RealSocket) {
         peer.incoming.send(message)
     }
 
+    /** [onPeerMessage] when it can finish without waiting; false (nothing done) when it would wait. */
+    open fun tryOnPeerMessage(peer: Peer, message: Message): Boolean = peer.incoming.trySend(message).isSuccess
+
     /** A SUBSCRIBE/CANCEL from [peer]; ignored by types that do not publish. */
     open fun onPeerSubscription(peer: Peer, topic: ByteArray, subscribe: Boolean) {}
 

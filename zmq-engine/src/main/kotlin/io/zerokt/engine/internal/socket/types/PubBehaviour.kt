@@ -61,6 +61,9 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
         }
     }
 
+    /** Always the suspending path: a publisher's incoming messages are few (subscriptions, XPUB's own). */
+    override fun tryOnPeerMessage(peer: Peer, message: Message): Boolean = false
+
     override fun onPeerSubscription(peer: Peer, topic: ByteArray, subscribe: Boolean) {
         val options = socket.options
         if (extended && options.xpubManual) {
