@@ -6,8 +6,9 @@ import kotlinx.coroutines.CoroutineDispatcher
  * A byte-stream transport (`tcp://`, `ipc://`): the I/O seam between the engine and an I/O library.
  *
  * The engine's connection driver runs the sans-I/O ZMTP codec over the [ByteStream]s a transport makes, so a
- * new I/O backend (NIO selector threads today, io_uring in `zmq-uring`) only implements this interface. Implementations
- * must make every suspending call cancellable and [ByteStream.close]/[StreamListener.close] idempotent.
+ * new I/O backend (NIO selector threads by default, io_uring in `zmq-uring`) only implements this interface.
+ * Implementations must make every suspending call cancellable and [ByteStream.close]/[StreamListener.close]
+ * idempotent.
  */
 @ZeroKtInternalApi
 public interface StreamTransport {
