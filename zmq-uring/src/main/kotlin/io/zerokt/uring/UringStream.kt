@@ -29,7 +29,7 @@ import kotlin.coroutines.resume
  *
  * Writes: [write] copies the engine's batch into one pooled direct buffer and hands it to the channel without
  * waiting for the kernel; it suspends only while the channel is over its write high-water mark. With [cork], the
- * socket is corked while writes are in flight and uncorked when the last one completes (`TCP_CORK`).
+ * socket is corked once a second write queues behind one in flight and uncorked when the last completes (`TCP_CORK`).
  */
 @OptIn(ZeroKtInternalApi::class)
 internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), ByteStream {
@@ -48,6 +48,9 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
 
     /** Writes in flight, for [cork]; touched on the event loop only. */
     private var inFlight = 0
+
+    /** True while TCP_CORK is set; touched on the event loop only. */
+    private var corked = false
 
     /** The channel's event loop as a dispatcher: the connection's driver runs there, next to its reads and writes. */
     @Volatile private var loop: CoroutineDispatcher? = null
@@ -105,9 +108,17 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
             return
         }
         val tracked = promise.unvoid()
-        if (inFlight++ == 0) setCork(ctx, true)
+        // Cork only once a second write is queued behind one in flight (a burst): a lone write, a request or a
+        // reply, goes out at once instead of waiting for its own completion to uncork it.
+        if (++inFlight == 2 && !corked) {
+            corked = true
+            setCork(ctx, true)
+        }
         tracked.addListener {
-            if (--inFlight == 0) setCork(ctx, false)
+            if (--inFlight == 0 && corked) {
+                corked = false
+                setCork(ctx, false)
+            }
         }
         ctx.write(msg, tracked)
     }
