@@ -41,6 +41,22 @@ class LeakTest : FunSpec({
         }
     }
 
+    test("refused connects leave no fd behind while the context stays open") {
+        withTimeout(60.seconds) {
+            testContext().use { ctx ->
+                cycle(ctx, 5, "tcp://127.0.0.1:*") // the I/O thread and its selector exist before the baseline
+                val closedPort = java.net.ServerSocket(0).use { it.localPort }
+                val baseline = ResourceCounts.current()
+                val push = ctx.socket(SocketType.PUSH)
+                push.reconnectInterval = 5
+                push.connect("tcp://127.0.0.1:$closedPort")
+                kotlinx.coroutines.delay(300) // dozens of refused attempts
+                push.close()
+                awaitResourcesBackTo(baseline, threadSlack = 4, fdSlack = 0, timeout = 10.seconds)
+            }
+        }
+    }
+
     test("contexts opened and closed 200 times leave no thread or fd behind") {
         withTimeout(120.seconds) {
             repeat(5) { testContext().use { cycle(it, 1, "ipc://*") } }

@@ -87,11 +87,12 @@ internal class NioTransport(ioThreads: Int) : StreamTransport {
                 val target = withContext(Dispatchers.IO) { InetSocketAddress(host, port) }
                 if (target.isUnresolved) throw UnknownHostException("unknown host $host")
                 val channel = SocketChannel.open()
+                val loop = loop()
                 val stream = try {
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true)
                     if (options.sendBuffer > 0) channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBuffer)
                     if (options.receiveBuffer > 0) channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer)
-                    val registration = loop().register(channel)
+                    val registration = loop.register(channel)
                     connectWithin(channel, registration, target, options.connectTimeoutMillis, address)
                     if (channel.localAddress == channel.remoteAddress) {
                         // TCP simultaneous open: a connect to a free port of the ephemeral range on this host can be
@@ -100,7 +101,7 @@ internal class NioTransport(ioThreads: Int) : StreamTransport {
                     }
                     NioStream(channel, registration, "tcp://" + remoteOf(channel))
                 } catch (e: Throwable) {
-                    channel.close()
+                    closeRegistered(channel, loop)
                     throw e
                 }
                 stream.also { it.tune(options) }
@@ -109,12 +110,13 @@ internal class NioTransport(ioThreads: Int) : StreamTransport {
                 val path = IpcAddress.resolveConnect(address)
                 if (IpcAddress.isAbstract(path)) return abstractIpc.connect(path.substring(1), options)
                 val channel = SocketChannel.open(StandardProtocolFamily.UNIX)
+                val loop = loop()
                 try {
-                    val registration = loop().register(channel)
+                    val registration = loop.register(channel)
                     connectWithin(channel, registration, UnixDomainSocketAddress.of(path), options.connectTimeoutMillis, address)
                     NioStream(channel, registration, "ipc://$path")
                 } catch (e: Throwable) {
-                    channel.close()
+                    closeRegistered(channel, loop)
                     throw e
                 }
             }
@@ -141,6 +143,15 @@ internal class NioTransport(ioThreads: Int) : StreamTransport {
         }
     }
 
+    /**
+     * Closes a channel registered with [loop] and wakes the loop: the JDK frees a registered channel's descriptor
+     * only at its selector's next select, and an idle loop might not select again for a long time.
+     */
+    private fun closeRegistered(channel: SocketChannel, loop: IoLoop) {
+        runCatching { channel.close() }
+        loop.wakeup()
+    }
+
     override fun close() {
         loops.forEach { it.close(CLOSE_MILLIS) }
         abstractIpc.close()
@@ -162,12 +173,13 @@ internal class NioTransport(ioThreads: Int) : StreamTransport {
                     registration.await(SelectionKey.OP_ACCEPT)
                     continue
                 }
+                val loop = loop()
                 try {
-                    val registration = loop().register(channel)
+                    val registration = loop.register(channel)
                     if (ipcPath != null) return NioStream(channel, registration, "ipc://$ipcPath")
                     return NioStream(channel, registration, "tcp://" + remoteOf(channel)).also { it.tune(options) }
                 } catch (e: IOException) {
-                    channel.close()
+                    closeRegistered(channel, loop)
                     throw e
                 }
             }
