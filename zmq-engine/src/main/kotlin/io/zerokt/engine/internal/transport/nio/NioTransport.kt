@@ -178,7 +178,7 @@ internal class NioTransport(ioThreads: Int) : StreamTransport {
                     val registration = loop.register(channel)
                     if (ipcPath != null) return NioStream(channel, registration, "ipc://$ipcPath")
                     return NioStream(channel, registration, "tcp://" + remoteOf(channel)).also { it.tune(options) }
-                } catch (e: IOException) {
+                } catch (e: Throwable) {
                     closeRegistered(channel, loop)
                     throw e
                 }
