@@ -53,7 +53,7 @@ internal class IoLoop(name: String) : CoroutineDispatcher() {
         if (stopped) {
             // The thread finished its last round before this task was queued: hand it on.
             drainTo(context)
-        } else if (Thread.currentThread() !== thread && !awake.getAndSet(true)) {
+        } else if (!inLoop && !awake.getAndSet(true)) {
             selector.wakeup()
         }
     }
@@ -141,7 +141,7 @@ internal class IoLoop(name: String) : CoroutineDispatcher() {
                     return@suspendCancellableCoroutine
                 }
                 try {
-                    synchronized(this) { key.interestOps(key.interestOps() or op) }
+                    key.interestOpsOr(op)
                 } catch (e: CancelledKeyException) {
                     if (waiters.compareAndSet(slot, cont, null)) cont.resumeWith(Result.failure(ClosedChannelException()))
                     return@suspendCancellableCoroutine
@@ -160,7 +160,7 @@ internal class IoLoop(name: String) : CoroutineDispatcher() {
                 return
             }
             try {
-                synchronized(this) { key.interestOps(key.interestOps() and ready.inv()) }
+                key.interestOpsAnd(ready.inv())
             } catch (e: CancelledKeyException) {
                 // Closed meanwhile: the waiters below find out when they try the channel.
             }

@@ -89,8 +89,7 @@ internal class NioTransport(ioThreads: Int) : StreamTransport {
                 val channel = SocketChannel.open()
                 val loop = loop()
                 val stream = try {
-                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true)
-                    if (options.sendBuffer > 0) channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBuffer)
+                    // SO_RCVBUF before connecting (the window scale is agreed in the handshake); tune() sets the rest.
                     if (options.receiveBuffer > 0) channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer)
                     val registration = loop.register(channel)
                     connectWithin(channel, registration, target, options.connectTimeoutMillis, address)
