@@ -14,10 +14,13 @@ import io.zerokt.testing.Interop
 import io.zerokt.testing.InteropPeer
 import io.zerokt.testing.JeroMqPeer
 import io.zerokt.testing.PyZmqPeer
+import io.zerokt.MonitorEvent
 import io.zerokt.MonitorEventType
 import io.zerokt.testing.await
+import io.zerokt.testing.awaitCondition
 import io.zerokt.testing.recordEvents
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
@@ -52,26 +55,36 @@ class InteropMatrixTest : FunSpec({
                         // JeroMQ 0.6.0 sometimes leaves a fresh connection without its greeting (zeromq/jeromq#1022):
                         // a short handshake limit on both sides remakes such a connection within seconds.
                         socket.handshakeInterval = 2_000
-                        withTimeout(30.seconds) {
-                            io { peer.socket(theirs) }
-                            if (theirs == SUB) io { peer.setOption("SUBSCRIBE", "A") }
-                            if (ours == SUB) socket.subscribe("A")
-                            val endpoint = when (transport) {
-                                "tcp" -> "tcp://127.0.0.1:*"
-                                "ipc" -> Endpoints.ipcEndpoint()
-                                else -> Endpoints.ipcAbstractEndpoint()
+                        // Every monitor event of the test, shown with any failure: which connections came and went.
+                        val history = recordEvents(socket.monitor())
+                        try {
+                            withTimeout(30.seconds) {
+                                io { peer.socket(theirs) }
+                                if (theirs == SUB) io { peer.setOption("SUBSCRIBE", "A") }
+                                if (ours == SUB) socket.subscribe("A")
+                                val endpoint = when (transport) {
+                                    "tcp" -> "tcp://127.0.0.1:*"
+                                    "ipc" -> Endpoints.ipcEndpoint()
+                                    else -> Endpoints.ipcAbstractEndpoint()
+                                }
+                                if (weBind && implementation == "JeroMQ") {
+                                    socket.bind(endpoint)
+                                    connectJeroMq(socket, peer, socket.lastEndpoint!!)
+                                } else if (weBind) {
+                                    socket.bind(endpoint)
+                                    io { peer.connect(socket.lastEndpoint!!) }
+                                } else {
+                                    val bound = io { peer.bind(endpoint) }
+                                    socket.connect(bound)
+                                }
+                                exchange(socket, ours, peer, theirs)
                             }
-                            if (weBind && implementation == "JeroMQ") {
-                                socket.bind(endpoint)
-                                connectJeroMq(socket, peer, socket.lastEndpoint!!)
-                            } else if (weBind) {
-                                socket.bind(endpoint)
-                                io { peer.connect(socket.lastEndpoint!!) }
-                            } else {
-                                val bound = io { peer.bind(endpoint) }
-                                socket.connect(bound)
-                            }
-                            exchange(socket, ours, peer, theirs)
+                        } catch (e: AssertionError) {
+                            throw AssertionError("${e.message}\nmonitor events of our socket: ${history.events}", e)
+                        } catch (e: TimeoutCancellationException) {
+                            throw AssertionError("${e.message}\nmonitor events of our socket: ${history.events}", e)
+                        } finally {
+                            history.close()
                         }
                         socket.close()
                     }
@@ -101,9 +114,26 @@ private suspend fun connectJeroMq(socket: Socket, peer: InteropPeer, endpoint: S
             io { peer.disconnect(endpoint) }
             io { peer.connect(endpoint) }
         }
+        // A connection JeroMQ gives up on can still finish its handshake on our side (late, or just before JeroMQ's
+        // 1 s handshake timer or our disconnect drops it). Until our side sees it closed, a PUSH or DEALER would
+        // hand it every other message, lost with it. Start the exchange once exactly one handshaken connection lives.
+        awaitCondition(5.seconds, describe = { "exactly one live connection from JeroMQ (events ${events.events})" }) {
+            liveConnections(events.events) == 1
+        }
     } finally {
         events.close()
     }
+}
+
+/** How many connections have completed a handshake and not since been closed, by remote address. */
+private fun liveConnections(events: List<MonitorEvent>): Int {
+    val live = HashSet<String?>()
+    for (e in events) when (e.type) {
+        MonitorEventType.HANDSHAKE_SUCCEEDED -> live += e.remoteAddress
+        MonitorEventType.DISCONNECTED -> live -= e.remoteAddress
+        else -> Unit
+    }
+    return live.size
 }
 
 private fun strings(frames: List<ByteArray>?): List<String>? = frames?.map { it.decodeToString() }
