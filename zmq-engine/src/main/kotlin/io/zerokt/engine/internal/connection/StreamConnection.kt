@@ -223,13 +223,23 @@ internal class StreamConnection(
 
     private suspend fun readLoop(peer: Peer) {
         while (true) {
+            // The messages of one read are queued quietly and the socket's readers woken once, after them.
+            var quiet = false
             while (true) {
                 val event = synchronized(codec) { codec.pollEvent() } ?: break
                 when (event) {
-                    is ZmtpEvent.MessageReceived -> if (!socket.tryDeliver(peer, event.message)) socket.deliver(peer, event.message)
+                    is ZmtpEvent.MessageReceived -> if (socket.tryDeliverQuietly(peer, event.message)) {
+                        quiet = true
+                    } else {
+                        // The pipe is full: wake its reader before waiting for room.
+                        socket.wakeReaders()
+                        quiet = false
+                        socket.deliver(peer, event.message)
+                    }
                     is ZmtpEvent.Subscribe -> socket.deliverSubscription(peer, event.topic, true)
                     is ZmtpEvent.Cancel -> socket.deliverSubscription(peer, event.topic, false)
                     is ZmtpEvent.Failed -> {
+                        if (quiet) socket.wakeReaders()
                         // After the handshake a broken peer is just dropped (no ERROR command, as libzmq).
                         failure = event
                         return
@@ -237,6 +247,7 @@ internal class StreamConnection(
                     is ZmtpEvent.HandshakeSucceeded -> Unit
                 }
             }
+            if (quiet) socket.wakeReaders()
             if (synchronized(codec) { codec.hasPendingOutput() }) kick.trySend(Unit)
             val n = stream.read(readBuffer, 0, readBuffer.size)
             if (n < 0) {

@@ -330,13 +330,17 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     }
 
     /**
-     * [deliver] without suspending, or false (nothing delivered) when the pipe is full. A connection tries this
-     * first: calling the suspending [deliver] costs a continuation object per message even when it never waits.
+     * [deliver] without suspending and without waking the socket's readers, or false (nothing delivered) when the
+     * pipe is full. A connection tries this first: the suspending [deliver] costs a continuation object per message
+     * even when it never waits. It calls [wakeReaders] once after the messages of one read (libzmq's session flushes
+     * its pipe once per `in_event`): woken at the first message, a receiver on the same core would take it, find the
+     * pipe empty and sleep again, once per message.
      */
-    fun tryDeliver(peer: Peer, message: Message): Boolean {
-        if (!behaviour.tryOnPeerMessage(peer, message)) return false
+    fun tryDeliverQuietly(peer: Peer, message: Message): Boolean = behaviour.tryOnPeerMessage(peer, message)
+
+    /** Wakes the socket's readers after [tryDeliverQuietly]. */
+    fun wakeReaders() {
         readSignal.fire()
-        return true
     }
 
     /** Where a connection hands a SUBSCRIBE or CANCEL command from its peer. */
