@@ -222,33 +222,15 @@ internal class StreamConnection(
     }
 
     private suspend fun readLoop(peer: Peer) {
+        // One lock per read: feed the bytes, take every event they made, note what the writer and the timer need.
+        val batch = ArrayList<Any>()
+        var replies = synchronized(codec) {
+            codec.drainEvents(batch)
+            codec.hasPendingOutput()
+        }
         while (true) {
-            // The messages of one read are queued quietly and the socket's readers woken once, after them.
-            var quiet = false
-            while (true) {
-                val event = synchronized(codec) { codec.pollEvent() } ?: break
-                when (event) {
-                    is ZmtpEvent.MessageReceived -> if (socket.tryDeliverQuietly(peer, event.message)) {
-                        quiet = true
-                    } else {
-                        // The pipe is full: wake its reader before waiting for room.
-                        socket.wakeReaders()
-                        quiet = false
-                        socket.deliver(peer, event.message)
-                    }
-                    is ZmtpEvent.Subscribe -> socket.deliverSubscription(peer, event.topic, true)
-                    is ZmtpEvent.Cancel -> socket.deliverSubscription(peer, event.topic, false)
-                    is ZmtpEvent.Failed -> {
-                        if (quiet) socket.wakeReaders()
-                        // After the handshake a broken peer is just dropped (no ERROR command, as libzmq).
-                        failure = event
-                        return
-                    }
-                    is ZmtpEvent.HandshakeSucceeded -> Unit
-                }
-            }
-            if (quiet) socket.wakeReaders()
-            if (synchronized(codec) { codec.hasPendingOutput() }) kick.trySend(Unit)
+            if (!deliverAll(peer, batch)) return
+            if (replies) kick.trySend(Unit)
             val n = stream.read(readBuffer, 0, readBuffer.size)
             if (n < 0) {
                 closeReason = "the peer closed the connection"
@@ -256,13 +238,50 @@ internal class StreamConnection(
                 synchronized(codec) { codec.endOfInput(now()) }
                 return
             }
-            val timerLate = synchronized(codec) {
+            var timerLate: Boolean
+            synchronized(codec) {
                 codec.receive(readBuffer, 0, n, now())
                 val deadline = codec.pollTimeout()
-                deadline != null && deadline < timerWaitsFor
+                timerLate = deadline != null && deadline < timerWaitsFor
+                codec.drainEvents(batch)
+                replies = codec.hasPendingOutput()
             }
             // Waking the timer on every read would cost a dispatch per message; only a nearer deadline needs it.
             if (timerLate) timerKick.trySend(Unit)
+        }
+    }
+
+    /**
+     * Hands the events of one read to the socket and empties [batch]. The messages are queued quietly and the
+     * socket's readers woken once, after them. Returns false at a [ZmtpEvent.Failed] (noted in [failure]).
+     */
+    private suspend fun deliverAll(peer: Peer, batch: ArrayList<Any>): Boolean {
+        var quiet = false
+        try {
+            for (i in batch.indices) {
+                when (val event = batch[i]) {
+                    is Message -> if (socket.tryDeliverQuietly(peer, event)) {
+                        quiet = true
+                    } else {
+                        // The pipe is full: wake its reader before waiting for room.
+                        socket.wakeReaders()
+                        quiet = false
+                        socket.deliver(peer, event)
+                    }
+                    is ZmtpEvent.Subscribe -> socket.deliverSubscription(peer, event.topic, true)
+                    is ZmtpEvent.Cancel -> socket.deliverSubscription(peer, event.topic, false)
+                    is ZmtpEvent.Failed -> {
+                        // After the handshake a broken peer is just dropped (no ERROR command, as libzmq).
+                        failure = event
+                        return false
+                    }
+                    else -> Unit // HandshakeSucceeded came before; MessageReceived is only made by pollEvent
+                }
+            }
+            return true
+        } finally {
+            batch.clear()
+            if (quiet) socket.wakeReaders()
         }
     }
 

@@ -158,7 +158,8 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         behaviour.onGiveBack()
     }
 
-    private fun takeReturned(): Message? = returned.getAndSet(null)?.also { behaviour.onTakeBack() }
+    private fun takeReturned(): Message? =
+        if (returned.get() == null) null else returned.getAndSet(null)?.also { behaviour.onTakeBack() }
 
     /** Forgets a given-back message (a REQ_RELAXED request makes the old reply stale). */
     fun dropReturned() {

@@ -29,8 +29,9 @@ import io.zerokt.SocketType
  * (receive before start, encode before the handshake) throws [IllegalStateException]: that is a driver bug.
  *
  * ## Allocation
- * Per received message frame: its body array and its [Frame]; per message: its frame list and [Message]; plus
- * the event. Bodies are copied once from the input. Encoding writes straight into the caller's [OutputBuffer].
+ * Per received message frame: its body array and its [Frame]; per message: its frame list and [Message]
+ * (and a [ZmtpEvent.MessageReceived] only when it is taken through [pollEvent], not [drainEvents]). Bodies are
+ * copied once from the input. Encoding writes straight into the caller's [OutputBuffer].
  *
  * Not thread-safe: one driver owns it. Test it through the test `ZmtpPair` (two connections joined in memory with a
  * virtual clock) or by feeding raw bytes and reading the events.
@@ -40,7 +41,8 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
     private val greeting = GreetingDecoder(config.mechanism.name)
     private val decoder = FrameDecoder(Sink())
     private val pending = OutputBuffer(256)
-    private val events = ArrayDeque<ZmtpEvent>()
+    /** Pending events in wire order: a received message as its [Message], anything else as its [ZmtpEvent]. */
+    private val events = ArrayDeque<Any>()
     private val timers = ZmtpTimers(config)
     private var mechanism: Mechanism? = null
     private var trafficCodec: TrafficCodec? = null
@@ -120,7 +122,20 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
     }
 
     /** The next event, or null when none is pending (then more input or a timeout is needed). */
-    fun pollEvent(): ZmtpEvent? = events.removeFirstOrNull()
+    fun pollEvent(): ZmtpEvent? = when (val e = events.removeFirstOrNull()) {
+        null -> null
+        is Message -> ZmtpEvent.MessageReceived(e)
+        else -> e as ZmtpEvent
+    }
+
+    /**
+     * Moves every pending event to [into], in order: a received message as its [Message] itself, anything else as
+     * its [ZmtpEvent]. The driver's hot path: one call per read instead of one [pollEvent] (and its lock) per
+     * message, and no [ZmtpEvent.MessageReceived] to allocate.
+     */
+    fun drainEvents(into: MutableList<Any>) {
+        while (true) into.add(events.removeFirstOrNull() ?: return)
+    }
 
     /** True when protocol bytes (greeting, READY, PONG, PING, ERROR...) wait for [drainOutput]. */
     fun hasPendingOutput(): Boolean = !pending.isEmpty
@@ -357,11 +372,11 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
         if (flags and ZmtpFrames.FLAG_MORE != 0) {
             (list ?: ArrayList<Frame>(4).also { parts = it }).add(frame)
         } else if (list == null) {
-            events.addLast(ZmtpEvent.MessageReceived(Message.wrap(listOf(frame), messageMetadata)))
+            events.addLast(Message.wrap(listOf(frame), messageMetadata))
         } else {
             list.add(frame)
             parts = null
-            events.addLast(ZmtpEvent.MessageReceived(Message.wrap(list, messageMetadata)))
+            events.addLast(Message.wrap(list, messageMetadata))
         }
     }
 
