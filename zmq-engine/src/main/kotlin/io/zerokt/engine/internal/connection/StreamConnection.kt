@@ -7,6 +7,7 @@ import io.zerokt.MonitorEvent
 import io.zerokt.MonitorEventType
 import io.zerokt.ProtocolError
 import io.zerokt.engine.internal.socket.Peer
+import io.zerokt.engine.internal.socket.Pipe
 import io.zerokt.engine.internal.socket.RealSocket
 import io.zerokt.engine.internal.socket.SocketBehaviour
 import io.zerokt.engine.internal.security.Mechanisms
@@ -188,7 +189,7 @@ internal class StreamConnection(
         val peer = persistentPeer ?: Peer(
             endpoint,
             Peer.pipe(o.sendHwm, o.conflate),
-            Peer.pipe(o.receiveHwm, o.conflate),
+            Pipe.forConnection(o.receiveHwm, o.conflate),
             isConnectSide = assignedRoutingId != null,
             outCapacity = Peer.capacity(o.sendHwm, o.conflate),
         )

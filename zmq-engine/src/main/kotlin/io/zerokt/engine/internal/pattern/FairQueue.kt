@@ -30,15 +30,15 @@ internal class FairQueue(private val socket: RealSocket) {
         repeat(n) {
             if (i >= n) i = 0
             val peer = peers[i]
-            val result = peer.incoming.tryReceive()
-            if (result.isSuccess) {
+            val message = peer.incoming.tryReceive()
+            if (message != null) {
                 next = i + 1
                 lastPeer = peer
                 // An inproc pipe is the other socket's out pipe: tell its sender there is room again.
                 peer.counterpart?.tookFromOut(1)
-                return result.getOrThrow()
+                return message
             }
-            if (result.isClosed) socket.dropReadable(peer)
+            if (peer.incoming.isClosedForReceive) socket.dropReadable(peer)
             i++
         }
         return null

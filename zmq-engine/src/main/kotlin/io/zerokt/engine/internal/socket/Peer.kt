@@ -19,7 +19,7 @@ internal class Peer(
     /** Socket → peer. */
     val out: Channel<Message>,
     /** Peer → socket. */
-    val incoming: Channel<Message>,
+    val incoming: Pipe,
     /** True when this peer was made by `connect` (and so outlives its connections). */
     val isConnectSide: Boolean,
     /** How many messages [out] holds before it is full; 0 when it never is (unbounded or conflated). */

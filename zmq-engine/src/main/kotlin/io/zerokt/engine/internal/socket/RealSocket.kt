@@ -20,6 +20,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
 import org.slf4j.LoggerFactory
 import kotlinx.coroutines.selects.SelectClause1
+import java.lang.invoke.VarHandle
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.atomic.AtomicReference
 
@@ -327,7 +328,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     /** Where a connection hands a message from its peer: the type decides (queue it, or read a subscription from it). */
     suspend fun deliver(peer: Peer, message: Message) {
         behaviour.onPeerMessage(peer, message)
-        readSignal.fire()
+        wakeReaders()
     }
 
     /**
@@ -339,8 +340,12 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
      */
     fun tryDeliverQuietly(peer: Peer, message: Message): Boolean = behaviour.tryOnPeerMessage(peer, message)
 
-    /** Wakes the socket's readers after [tryDeliverQuietly]. */
+    /**
+     * Wakes the socket's readers after [tryDeliverQuietly]. The fence orders the queueing stores before reading the
+     * signal's waiter: an [SpscPipe] publishes with release stores only, and a reader arms the signal, then looks.
+     */
     fun wakeReaders() {
+        VarHandle.fullFence()
         readSignal.fire()
     }
 

@@ -42,7 +42,7 @@ internal abstract class SocketBehaviour(protected val socket: RealSocket) {
     }
 
     /** [onPeerMessage] when it can finish without waiting; false (nothing done) when it would wait. */
-    open fun tryOnPeerMessage(peer: Peer, message: Message): Boolean = peer.incoming.trySend(message).isSuccess
+    open fun tryOnPeerMessage(peer: Peer, message: Message): Boolean = peer.incoming.trySend(message)
 
     /** A SUBSCRIBE/CANCEL from [peer]; ignored by types that do not publish. */
     open fun onPeerSubscription(peer: Peer, topic: ByteArray, subscribe: Boolean) {}

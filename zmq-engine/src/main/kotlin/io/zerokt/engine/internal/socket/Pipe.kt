@@ -1,0 +1,64 @@
+package io.zerokt.engine.internal.socket
+
+import io.zerokt.Message
+import kotlinx.coroutines.channels.Channel
+
+/**
+ * A queue of messages from one producer side to one consumer side (libzmq's `pipe_t`, one direction).
+ *
+ * Consumers never wait on the pipe itself: they wait on their socket's readiness signal, which producers fire after
+ * queueing. A producer may wait for room ([send]). The producer closes the pipe; the consumer then drains what is
+ * queued and sees [isClosedForReceive].
+ */
+internal interface Pipe {
+    /** Queues [message] if there is room and the pipe is open; false otherwise (nothing queued). */
+    fun trySend(message: Message): Boolean
+
+    /** Queues [message], waiting for room; throws `ClosedSendChannelException` once the pipe is closed. */
+    suspend fun send(message: Message)
+
+    /** Takes the next message, or null when none is queued. */
+    fun tryReceive(): Message?
+
+    /** True when nothing is queued (a hint when read by another thread than the consumer). */
+    val isEmpty: Boolean
+
+    /** True once [close] was called. */
+    val isClosedForSend: Boolean
+
+    /** True once the pipe is closed and drained. */
+    val isClosedForReceive: Boolean
+
+    /** Closes the pipe for sending; queued messages stay to be taken. Wakes a producer waiting in [send]. */
+    fun close()
+
+    companion object {
+        /**
+         * The incoming pipe of a `tcp`/`ipc` connection, whose one producer is the connection's reader: a [SpscPipe]
+         * when bounded, a channel when unbounded (RCVHWM 0) or conflating.
+         */
+        fun forConnection(hwm: Int, conflate: Boolean): Pipe =
+            if (!conflate && hwm > 0) SpscPipe(hwm) else ChannelPipe(Peer.pipe(hwm, conflate))
+    }
+}
+
+/** A [Pipe] over a kotlinx [Channel], for pipes with several producers (inproc: the other socket's out pipe). */
+internal class ChannelPipe(val channel: Channel<Message>) : Pipe {
+    override fun trySend(message: Message): Boolean = channel.trySend(message).isSuccess
+
+    override suspend fun send(message: Message) {
+        channel.send(message)
+    }
+
+    override fun tryReceive(): Message? = channel.tryReceive().getOrNull()
+
+    override val isEmpty: Boolean get() = channel.isEmpty
+
+    override val isClosedForSend: Boolean get() = channel.isClosedForSend
+
+    override val isClosedForReceive: Boolean get() = channel.isClosedForReceive
+
+    override fun close() {
+        channel.close()
+    }
+}
