@@ -230,7 +230,8 @@ internal class StreamConnection(
             codec.hasPendingOutput()
         }
         while (true) {
-            if (!deliverAll(peer, batch)) return
+            deliverAll(peer, batch)
+            if (failure != null) return
             if (replies) kick.trySend(Unit)
             val n = stream.read(readBuffer, 0, readBuffer.size)
             if (n < 0) {
@@ -254,9 +255,10 @@ internal class StreamConnection(
 
     /**
      * Hands the events of one read to the socket and empties [batch]. The messages are queued quietly and the
-     * socket's readers woken once, after them. Returns false at a [ZmtpEvent.Failed] (noted in [failure]).
+     * socket's readers woken once, after them. Stops at a [ZmtpEvent.Failed], noted in [failure]. (Returns Unit: a
+     * suspend function's Boolean would be boxed on every call.)
      */
-    private suspend fun deliverAll(peer: Peer, batch: ArrayList<Any>): Boolean {
+    private suspend fun deliverAll(peer: Peer, batch: ArrayList<Any>) {
         var quiet = false
         try {
             for (i in batch.indices) {
@@ -274,12 +276,11 @@ internal class StreamConnection(
                     is ZmtpEvent.Failed -> {
                         // After the handshake a broken peer is just dropped (no ERROR command, as libzmq).
                         failure = event
-                        return false
+                        return
                     }
                     else -> Unit // HandshakeSucceeded came before; MessageReceived is only made by pollEvent
                 }
             }
-            return true
         } finally {
             batch.clear()
             if (quiet) socket.wakeReaders()

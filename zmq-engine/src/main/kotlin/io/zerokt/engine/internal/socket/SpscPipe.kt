@@ -4,33 +4,35 @@ import io.zerokt.Message
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.suspendCancellableCoroutine
+import java.lang.invoke.VarHandle
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.atomic.AtomicReference
-import java.util.concurrent.atomic.AtomicReferenceArray
 import kotlin.coroutines.resume
 
 /**
  * A bounded [Pipe] for exactly one producer and one consumer at a time (libzmq's `ypipe_t` over `yqueue_t`): a
- * linked list of fixed chunks, where a message is published by an ordered store into its slot and taken by reading
- * the slot back, with no atomic read-modify-write on either side. Each side may move between threads only with a
+ * linked list of fixed chunks of plain slots. The producer fills a slot and then publishes the count of messages
+ * sent with a release store; the consumer reads that count with an acquire load only when it has taken every message
+ * it knew of. No atomic read-modify-write on either side. Each side may move between threads only with a
  * happens-before edge (the socket's receive lock; a connection's reader coroutine), never run concurrently.
  *
  * Room is counted: the producer sees the pipe full after [capacity] messages not yet taken. A producer that waits
- * for room ([send]) is woken when the pipe is half empty (libzmq's low-water mark), or closed.
+ * for room ([send]) is woken when the pipe is half empty (libzmq's low-water mark), or closed. The consumer's take
+ * publishes with a release store only; a waiting producer that read a stale count is found when the consumer next
+ * sees the pipe empty, which fences first.
  *
  * A consumer that waits on a readiness signal pairs with a producer that fires it: the producer must put a full
- * fence between its last [trySend] and reading the signal's waiter (the stores here are release stores only).
- * [RealSocket.wakeReaders] does.
+ * fence between its last [trySend] and reading the signal's waiter. [RealSocket.wakeReaders] does.
  */
 internal class SpscPipe(private val capacity: Int) : Pipe {
     init {
         require(capacity > 0) { "capacity must be positive: $capacity" }
     }
 
+    /** Slots and link are plain: the release store of [sentCount] publishes them. */
     private class Chunk {
-        val slots = AtomicReferenceArray<Message?>(CHUNK)
-
-        @Volatile var next: Chunk? = null
+        val slots = arrayOfNulls<Message>(CHUNK)
+        var next: Chunk? = null
     }
 
     // Producer side.
@@ -43,6 +45,7 @@ internal class SpscPipe(private val capacity: Int) : Pipe {
     private var head = tail
     private var headIndex = 0
     private var taken = 0L
+    private var sentSeen = 0L
 
     /** Messages queued so far, published by the producer. */
     private val sentCount = AtomicLong()
@@ -66,17 +69,13 @@ internal class SpscPipe(private val capacity: Int) : Pipe {
             takenSeen = takenCount.get()
             if (sent - takenSeen >= capacity) return false
         }
-        val i = tailIndex
-        if (i == CHUNK) {
+        if (tailIndex == CHUNK) {
             val fresh = spare.getAndSet(null)?.also { it.next = null } ?: Chunk()
-            fresh.slots.lazySet(0, message)
             tail.next = fresh
             tail = fresh
-            tailIndex = 1
-        } else {
-            tail.slots.lazySet(i, message)
-            tailIndex = i + 1
+            tailIndex = 0
         }
+        tail.slots[tailIndex++] = message
         sentCount.lazySet(++sent)
         return true
     }
@@ -97,23 +96,32 @@ internal class SpscPipe(private val capacity: Int) : Pipe {
     }
 
     override fun tryReceive(): Message? {
-        var i = headIndex
-        if (i == CHUNK) {
-            val next = head.next ?: return null
+        if (taken == sentSeen) {
+            sentSeen = sentCount.get()
+            if (taken == sentSeen) return empty()
+        }
+        if (headIndex == CHUNK) {
             val drained = head
-            head = next
+            head = drained.next!!
             headIndex = 0
-            i = 0
             spare.lazySet(drained)
         }
         val slots = head.slots
-        val message = slots.get(i) ?: return null
-        slots.lazySet(i, null)
-        headIndex = i + 1
-        // A full store: it orders the count before reading blockedSender, which pairs with send()'s set-then-check.
-        takenCount.set(++taken)
+        val message = slots[headIndex]!!
+        slots[headIndex++] = null
+        takenCount.lazySet(++taken)
         if (blockedSender.get() != null && sentCount.get() - taken <= lowWater) wakeSender()
         return message
+    }
+
+    /**
+     * The consumer found the pipe empty. A producer that went to wait on a count it read before our last take was
+     * visible must not sleep on an empty pipe: fence (our count is now visible), then wake any waiter.
+     */
+    private fun empty(): Message? {
+        VarHandle.fullFence()
+        if (blockedSender.get() != null) wakeSender()
+        return null
     }
 
     override val isEmpty: Boolean get() = takenCount.get() >= sentCount.get()

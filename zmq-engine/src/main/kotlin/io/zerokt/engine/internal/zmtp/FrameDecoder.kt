@@ -44,6 +44,19 @@ internal class FrameDecoder(private val sink: FrameSink) {
         var p = off
         val end = off + len
         while (p < end) {
+            if (state == STATE_FLAGS && end - p >= 2) {
+                // Fast path: a short frame whose header and body are both in this chunk.
+                val f = src[p].toInt() and 0xFF
+                val size = src[p + 1].toInt() and 0xFF
+                if (f and ZmtpFrames.FLAG_LONG == 0 && end - p - 2 >= size) {
+                    flags = f
+                    sink.onFrameHeader(f, size)
+                    val b = if (size == 0) EMPTY else ByteArray(size).also { System.arraycopy(src, p + 2, it, 0, size) }
+                    p += 2 + size
+                    sink.onFrame(f, b)
+                    continue
+                }
+            }
             when (state) {
                 STATE_FLAGS -> {
                     val f = src[p++].toInt() and 0xFF

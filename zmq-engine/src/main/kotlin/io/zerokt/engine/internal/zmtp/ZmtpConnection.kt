@@ -134,7 +134,9 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
      * message, and no [ZmtpEvent.MessageReceived] to allocate.
      */
     fun drainEvents(into: MutableList<Any>) {
-        while (true) into.add(events.removeFirstOrNull() ?: return)
+        if (events.isEmpty()) return
+        into.addAll(events)
+        events.clear()
     }
 
     /** True when protocol bytes (greeting, READY, PONG, PING, ERROR...) wait for [drainOutput]. */

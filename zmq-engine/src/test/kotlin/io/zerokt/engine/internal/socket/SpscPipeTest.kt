@@ -71,8 +71,8 @@ class SpscPipeTest : FunSpec({
         shouldThrow<ClosedSendChannelException> { result.getOrThrow() }
     }
 
-    test("a producer and a consumer on two threads pass a million messages in order, none lost") {
-        val pipe = SpscPipe(1000)
+    for (capacity in listOf(3, 1000)) test("a producer and a consumer on two threads pass a million messages in order through $capacity slots, none lost, no hang") {
+        val pipe = SpscPipe(capacity)
         val count = 1_000_000
         withTimeout(30.seconds) {
             val producer = launch(Dispatchers.Default) {
