@@ -6,7 +6,7 @@ import io.zerokt.ProtocolError
 import io.zerokt.ZmqError
 import io.zerokt.ZmqException
 import io.zerokt.Frame
-import io.zerokt.engine.internal.socket.ChannelPipe
+import io.zerokt.engine.internal.socket.Pipe
 import io.zerokt.engine.internal.socket.Peer
 import io.zerokt.engine.internal.socket.RealSocket
 
@@ -91,7 +91,7 @@ internal class InprocBinder : Binder {
         val c = connector.options
         val b = binder.options
         val binderCapacity = Peer.capacity(sum(c.receiveHwm, b.sendHwm), c.conflate || b.conflate)
-        val binderPeer = Peer(endpoint, out = (connectorPeer.incoming as ChannelPipe).channel, incoming = ChannelPipe(connectorPeer.out), isConnectSide = false, outCapacity = binderCapacity)
+        val binderPeer = Peer(endpoint, out = connectorPeer.incoming, incoming = connectorPeer.out, isConnectSide = false, outCapacity = binderCapacity)
         connectorPeer.counterpart = binderPeer
         binderPeer.counterpart = connectorPeer
         connectorPeer.owner = connector
@@ -125,9 +125,8 @@ internal class InprocBinder : Binder {
         val c = connector.options
         val b = binder?.options
         val conflate = c.conflate || b?.conflate == true
-        val out = Peer.pipe(sum(c.sendHwm, b?.receiveHwm ?: DEFAULT_HWM), conflate)
-        // Inproc pipes have several producers (the sender, a SUB's subscriptions): a channel, not an SpscPipe.
-        val incoming = ChannelPipe(Peer.pipe(sum(c.receiveHwm, b?.sendHwm ?: DEFAULT_HWM), conflate))
+        val out = Pipe.forInproc(sum(c.sendHwm, b?.receiveHwm ?: DEFAULT_HWM), conflate)
+        val incoming = Pipe.forInproc(sum(c.receiveHwm, b?.sendHwm ?: DEFAULT_HWM), conflate)
         return Peer(endpoint, out, incoming, isConnectSide = true, outCapacity = Peer.capacity(sum(c.sendHwm, b?.receiveHwm ?: DEFAULT_HWM), conflate))
     }
 

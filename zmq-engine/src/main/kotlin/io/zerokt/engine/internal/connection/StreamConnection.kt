@@ -6,6 +6,7 @@ import io.zerokt.Message
 import io.zerokt.MonitorEvent
 import io.zerokt.MonitorEventType
 import io.zerokt.ProtocolError
+import io.zerokt.engine.internal.socket.ChannelPipe
 import io.zerokt.engine.internal.socket.Peer
 import io.zerokt.engine.internal.socket.Pipe
 import io.zerokt.engine.internal.socket.RealSocket
@@ -188,7 +189,7 @@ internal class StreamConnection(
         val o = socket.options
         val peer = persistentPeer ?: Peer(
             endpoint,
-            Peer.pipe(o.sendHwm, o.conflate),
+            Pipe.forConnectionOut(o.sendHwm, o.conflate),
             Pipe.forConnection(o.receiveHwm, o.conflate),
             isConnectSide = assignedRoutingId != null,
             outCapacity = Peer.capacity(o.sendHwm, o.conflate),
@@ -293,7 +294,8 @@ internal class StreamConnection(
             synchronized(codec) { greeting.forEach { encode(it) } }
             writeOut()
         }
-        val pipe = peer.out
+        // A stream peer's out pipe is a channel (its writer waits on it in a select): see Pipe.forConnectionOut.
+        val pipe = (peer.out as ChannelPipe).channel
         while (true) {
             var first: Message? = pipe.tryReceive().getOrNull()
             if (first == null) {

@@ -10,14 +10,15 @@ import kotlinx.coroutines.channels.Channel
  * One peer of a socket: the pair of pipes between the socket and one connection (libzmq's `pipe_t` pair).
  *
  * [out] carries messages from the socket to the peer, bounded by SNDHWM; [incoming] carries messages from the
- * peer to the socket, bounded by RCVHWM. For `tcp`/`ipc` the other ends are the connection's writer and reader;
- * for `inproc` two peers share their pipes crosswise. The writer of a pipe is the one that closes it.
+ * peer to the socket, bounded by RCVHWM ([Pipe]'s factories say which kind each is). For `tcp`/`ipc` the other
+ * ends are the connection's writer and reader; for `inproc` two peers share their pipes crosswise. The writer of a
+ * pipe is the one that closes it.
  */
 internal class Peer(
     /** The endpoint this peer belongs to, as the user bound or connected it. */
     val endpoint: String,
     /** Socket → peer. */
-    val out: Channel<Message>,
+    val out: Pipe,
     /** Peer → socket. */
     val incoming: Pipe,
     /** True when this peer was made by `connect` (and so outlives its connections). */
@@ -47,6 +48,7 @@ internal class Peer(
     /** Notes that the reader of [out] took [count] messages; wakes the owner's writability waiters at the low-water mark. */
     fun tookFromOut(count: Int) {
         val left = sent - (taken + count)
+        // A volatile store, so also the fence an SpscPipe's take needs before the signal's waiter is read.
         taken += count
         if (outCapacity <= 0 || left <= lowWater) owner?.writeSignal?.fire()
     }

@@ -6,9 +6,9 @@ import kotlinx.coroutines.channels.Channel
 /**
  * A queue of messages from one producer side to one consumer side (libzmq's `pipe_t`, one direction).
  *
- * Consumers never wait on the pipe itself: they wait on their socket's readiness signal, which producers fire after
- * queueing. A producer may wait for room ([send]). The producer closes the pipe; the consumer then drains what is
- * queued and sees [isClosedForReceive].
+ * A socket consuming a pipe never waits on the pipe itself: it waits on its readiness signal, which producers fire
+ * after queueing (a connection's writer waits on its out channel instead). A producer may wait for room ([send]).
+ * The producer closes the pipe; the consumer then drains what is queued and sees [isClosedForReceive].
  */
 internal interface Pipe {
     /** Queues [message] if there is room and the pipe is open; false otherwise (nothing queued). */
@@ -39,10 +39,21 @@ internal interface Pipe {
          */
         fun forConnection(hwm: Int, conflate: Boolean): Pipe =
             if (!conflate && hwm > 0) SpscPipe(hwm) else ChannelPipe(Peer.pipe(hwm, conflate))
+
+        /** The out pipe of a `tcp`/`ipc` peer: a channel, which the connection's writer waits on in a `select`. */
+        fun forConnectionOut(hwm: Int, conflate: Boolean): Pipe = ChannelPipe(Peer.pipe(hwm, conflate))
+
+        /**
+         * One direction of an `inproc` link: a [SpscPipe] when bounded. Its producers are the sending socket's
+         * sends, serialised by its send lock, and what a type queues on attach before the peer is published
+         * ([SocketBehaviour.queueFirst]); its consumer is the other socket's receive, serialised by its receive lock.
+         */
+        fun forInproc(hwm: Int, conflate: Boolean): Pipe =
+            if (!conflate && hwm > 0) SpscPipe(hwm) else ChannelPipe(Peer.pipe(hwm, conflate))
     }
 }
 
-/** A [Pipe] over a kotlinx [Channel], for pipes with several producers (inproc: the other socket's out pipe). */
+/** A [Pipe] over a kotlinx [Channel]: unbounded and conflating pipes, and a stream peer's out pipe. */
 internal class ChannelPipe(val channel: Channel<Message>) : Pipe {
     override fun trySend(message: Message): Boolean = channel.trySend(message).isSuccess
 

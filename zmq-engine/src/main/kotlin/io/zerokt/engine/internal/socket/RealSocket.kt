@@ -208,7 +208,12 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     /** Wakes whoever a send may have made readable: this socket (REP may receive again) and inproc peers' sockets. */
     private fun afterSend() {
         readSignal.fire()
-        for (peer in peers) peer.counterpart?.owner?.readSignal?.fire()
+        for (peer in peers) {
+            val other = peer.counterpart ?: continue
+            // An inproc pipe (SpscPipe) publishes with a release store: fence before reading the reader's waiter.
+            VarHandle.fullFence()
+            other.owner?.readSignal?.fire()
+        }
     }
 
     override suspend fun awaitReadable() {
@@ -282,6 +287,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         synchronized(lock) {
             if (isClosed) return false
             if (!behaviour.onAttach(peer)) return false
+            behaviour.queueFirst(peer)
             peers = peers + peer
             if (peer !in readable) readable = readable + peer
             signalPeersChanged()

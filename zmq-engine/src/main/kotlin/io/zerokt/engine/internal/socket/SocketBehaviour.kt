@@ -26,12 +26,18 @@ internal abstract class SocketBehaviour(protected val socket: RealSocket) {
     /** Decides whether [peer] may join (under the socket's lock); false refuses it. */
     open fun onAttach(peer: Peer): Boolean = true
 
-    /** Runs after [peer] joined, outside the lock. */
-    open fun afterAttach(peer: Peer) {
+    /**
+     * Queues what [peer] must get before anything else (ROUTER_PROBE's empty message), under the socket's lock and
+     * before the peer is published to senders: an inproc out pipe takes one producer at a time.
+     */
+    open fun queueFirst(peer: Peer) {
         if (socket.options.probeRouter && (socket.type == SocketType.DEALER || socket.type == SocketType.REQ || socket.type == SocketType.ROUTER)) {
             peer.out.trySend(Message.of(Frame.EMPTY))
         }
     }
+
+    /** Runs after [peer] joined, outside the lock. */
+    open fun afterAttach(peer: Peer) {}
 
     /** Runs when [peer] leaves (under the socket's lock). */
     open fun onDetach(peer: Peer) {}

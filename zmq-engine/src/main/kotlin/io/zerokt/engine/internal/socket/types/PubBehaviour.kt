@@ -36,7 +36,7 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
         socket.readSignal.fire()
     }
 
-    override fun afterAttach(peer: Peer) {
+    override fun queueFirst(peer: Peer) {
         if (extended) socket.options.xpubWelcome?.let { peer.out.trySend(Message.of(Frame.wrap(it.copyOf()))) }
     }
 
@@ -98,9 +98,14 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
         // XPUB_NODROP: wait until every matching peer has room, then deliver to each of them.
         withZmqTimeout(timeoutMillis, "send") {
             for (peer in blocked) {
-                select<Unit> {
-                    peer.out.onSend(message) {}
-                    socket.closeSignal.onAwait { throw socket.closedException() }
+                // The pipe's reader fires the socket's writability signal as it takes (Peer.tookFromOut).
+                while (!peer.out.trySend(message) && !peer.out.isClosedForSend) {
+                    val wake = socket.writeSignal.arm()
+                    if (peer.out.trySend(message) || peer.out.isClosedForSend) break
+                    select<Unit> {
+                        wake.onAwait {}
+                        socket.closeSignal.onAwait { throw socket.closedException() }
+                    }
                 }
             }
         }
@@ -111,7 +116,7 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
             val matching = matchingPeers(message)
             // All or nothing: refuse while any matching peer is full. (Channels cannot reserve room, so this is
             // checked peer by peer; a peer that fills up meanwhile just misses the message.)
-            for (peer in matching) if (peer.out.trySend(message).isFailure) return false
+            for (peer in matching) if (!peer.out.trySend(message)) return false
             return true
         }
         distribute(message, stopAtFull = false)
@@ -122,7 +127,7 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
     private fun distribute(message: Message, stopAtFull: Boolean): List<Peer>? {
         var full: MutableList<Peer>? = null
         for (peer in matchingPeers(message)) {
-            if (peer.out.trySend(message).isFailure && stopAtFull && !peer.out.isClosedForSend) {
+            if (!peer.out.trySend(message) && stopAtFull && !peer.out.isClosedForSend) {
                 (full ?: ArrayList<Peer>().also { full = it }).add(peer)
             }
         }

@@ -73,7 +73,7 @@ internal class RouterBehaviour(socket: RealSocket) : SocketBehaviour(socket) {
 
     override suspend fun send(message: Message, timeoutMillis: Int) {
         val (peer, body) = route(message) ?: return
-        if (peer.out.trySend(body).isSuccess) return
+        if (peer.out.trySend(body)) return
         if (!socket.options.routerMandatory) return
         try {
             withZmqTimeout(timeoutMillis, "send") { peer.out.send(body) }
@@ -84,7 +84,7 @@ internal class RouterBehaviour(socket: RealSocket) : SocketBehaviour(socket) {
 
     override fun trySend(message: Message): Boolean {
         val (peer, body) = route(message) ?: return true
-        if (peer.out.trySend(body).isSuccess) return true
+        if (peer.out.trySend(body)) return true
         return !socket.options.routerMandatory
     }
 
