@@ -131,32 +131,8 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
     override suspend fun read(destination: ByteArray, offset: Int, length: Int): Int {
         if (length == 0) return 0
         while (true) {
-            var resume = false
-            synchronized(lock) {
-                if (closed) throw IOException("the connection was closed")
-                var copied = 0
-                while (copied < length) {
-                    val head = inbound.firstOrNull() ?: break
-                    val n = minOf(length - copied, head.readableBytes())
-                    head.readBytes(destination, offset + copied, n)
-                    copied += n
-                    if (!head.isReadable) {
-                        inbound.removeFirst()
-                        head.release()
-                    }
-                }
-                if (copied > 0) {
-                    queuedBytes -= copied
-                    if (paused && queuedBytes <= RESUME_BYTES) {
-                        paused = false
-                        resume = true
-                    }
-                    if (resume) channel?.config()?.isAutoRead = true
-                    return copied
-                }
-                failure?.let { throw IOException(it.message, it) }
-                if (ended) return -1
-            }
+            val n = readNow(destination, offset, length)
+            if (n != 0) return n
             suspendCancellableCoroutine { cont ->
                 val ready = synchronized(lock) {
                     val ready = inbound.isNotEmpty() || ended || closed || failure != null
@@ -166,6 +142,33 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
                 if (ready) cont.resume(Unit)
                 cont.invokeOnCancellation { synchronized(lock) { if (readWaiter === cont) readWaiter = null } }
             }
+        }
+    }
+
+    override fun readNow(destination: ByteArray, offset: Int, length: Int): Int {
+        synchronized(lock) {
+            if (closed) throw IOException("the connection was closed")
+            var copied = 0
+            while (copied < length) {
+                val head = inbound.firstOrNull() ?: break
+                val n = minOf(length - copied, head.readableBytes())
+                head.readBytes(destination, offset + copied, n)
+                copied += n
+                if (!head.isReadable) {
+                    inbound.removeFirst()
+                    head.release()
+                }
+            }
+            if (copied > 0) {
+                queuedBytes -= copied
+                if (paused && queuedBytes <= RESUME_BYTES) {
+                    paused = false
+                    channel?.config()?.isAutoRead = true
+                }
+                return copied
+            }
+            failure?.let { throw IOException(it.message, it) }
+            return if (ended) -1 else 0
         }
     }
 

@@ -78,6 +78,13 @@ public interface ByteStream {
     /** Reads at least one byte into [destination], suspending until some arrive; returns -1 at end of stream. */
     public suspend fun read(destination: ByteArray, offset: Int, length: Int): Int
 
+    /**
+     * Reads what has already arrived, without waiting: the number of bytes read, 0 when none are there yet (or the
+     * stream cannot tell without waiting), -1 at end of stream. A connection that read a full buffer asks this before
+     * it wakes its socket's readers, so a burst is handed over with one wake-up. The default always says 0.
+     */
+    public fun readNow(destination: ByteArray, offset: Int, length: Int): Int = 0
+
     /** Writes all of the given bytes and flushes them to the kernel. */
     public suspend fun write(source: ByteArray, offset: Int, length: Int)
 

@@ -82,6 +82,25 @@ class PushPullTest : FunSpec({
             }
         }
 
+        test("every message of a burst of full reads arrives without further input, the last one too") {
+            withZmqContext { ctx ->
+                val pull = ctx.open(SocketType.PULL)
+                val push = ctx.open(SocketType.PUSH)
+                connectAndAwait(pull, pull.bindFresh(transport), push)
+
+                // A frame of 65,527 octets is 65,536 on the wire: one connection read's worth. A connection that
+                // read a full buffer reads on before waking the PULL; this checks it always wakes it in the end.
+                for (count in listOf(1, 3, 40)) {
+                    repeat(count) { push.send(Message.of(ByteArray(65_527) { i -> (i + it).toByte() })) }
+                    repeat(count) {
+                        val body = pull.receiveWithin().first().toByteArray()
+                        body.size shouldBe 65_527
+                        body[0] shouldBe it.toByte()
+                    }
+                }
+            }
+        }
+
         test("PULL SHALL NOT send: send fails with ENOTSUP, and PUSH SHALL NOT receive") {
             withZmqContext { ctx ->
                 val pull = ctx.open(SocketType.PULL)

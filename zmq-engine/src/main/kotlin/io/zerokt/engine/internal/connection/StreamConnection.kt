@@ -230,46 +230,73 @@ internal class StreamConnection(
             codec.drainEvents(batch)
             codec.hasPendingOutput()
         }
-        while (true) {
-            deliverAll(peer, batch)
-            if (failure != null) return
-            if (replies) kick.trySend(Unit)
-            val n = stream.read(readBuffer, 0, readBuffer.size)
-            if (n < 0) {
-                closeReason = "the peer closed the connection"
-                // A stream that ends inside a frame is TRUNCATED; run() picks the Failed event up.
-                synchronized(codec) { codec.endOfInput(now()) }
-                return
+        // A read that filled the buffer likely left more in the kernel: read on before waking the socket's readers,
+        // so a burst of large messages costs one wake-up, not one per read (a wake-up is a context switch when the
+        // receiver shares the I/O thread's core). Never more than WAKE_AFTER_BYTES or WAKE_AFTER_MESSAGES late.
+        var full = false
+        var bytesSinceWake = 0
+        try {
+            while (true) {
+                deliverAll(peer, batch)
+                if (failure != null) return
+                if (replies) kick.trySend(Unit)
+                var n = 0
+                if (unwoken > 0) {
+                    if (full && bytesSinceWake < WAKE_AFTER_BYTES && unwoken < WAKE_AFTER_MESSAGES) {
+                        n = stream.readNow(readBuffer, 0, readBuffer.size)
+                    }
+                    if (n == 0) {
+                        wakeReaders()
+                        bytesSinceWake = 0
+                    }
+                }
+                if (n == 0) n = stream.read(readBuffer, 0, readBuffer.size)
+                if (n < 0) {
+                    closeReason = "the peer closed the connection"
+                    // A stream that ends inside a frame is TRUNCATED; run() picks the Failed event up.
+                    synchronized(codec) { codec.endOfInput(now()) }
+                    return
+                }
+                full = n == readBuffer.size
+                bytesSinceWake += n
+                var timerLate: Boolean
+                synchronized(codec) {
+                    codec.receive(readBuffer, 0, n, now())
+                    val deadline = codec.pollTimeout()
+                    timerLate = deadline != null && deadline < timerWaitsFor
+                    codec.drainEvents(batch)
+                    replies = codec.hasPendingOutput()
+                }
+                // Waking the timer on every read would cost a dispatch per message; only a nearer deadline needs it.
+                if (timerLate) timerKick.trySend(Unit)
             }
-            var timerLate: Boolean
-            synchronized(codec) {
-                codec.receive(readBuffer, 0, n, now())
-                val deadline = codec.pollTimeout()
-                timerLate = deadline != null && deadline < timerWaitsFor
-                codec.drainEvents(batch)
-                replies = codec.hasPendingOutput()
-            }
-            // Waking the timer on every read would cost a dispatch per message; only a nearer deadline needs it.
-            if (timerLate) timerKick.trySend(Unit)
+        } finally {
+            if (unwoken > 0) wakeReaders()
         }
     }
 
+    /** Messages queued quietly since the socket's readers were last woken (a field: see [deliverAll]). */
+    private var unwoken = 0
+
+    private fun wakeReaders() {
+        unwoken = 0
+        socket.wakeReaders()
+    }
+
     /**
-     * Hands the events of one read to the socket and empties [batch]. The messages are queued quietly and the
-     * socket's readers woken once, after them. Stops at a [ZmtpEvent.Failed], noted in [failure]. (Returns Unit: a
-     * suspend function's Boolean would be boxed on every call.)
+     * Hands the events of one read to the socket and empties [batch]. The messages are queued quietly and counted
+     * in [unwoken]; the read loop wakes the socket's readers once after them. Stops at a [ZmtpEvent.Failed], noted
+     * in [failure]. (Returns Unit: a suspend function's Boolean would be boxed on every call.)
      */
     private suspend fun deliverAll(peer: Peer, batch: ArrayList<Any>) {
-        var quiet = false
         try {
             for (i in batch.indices) {
                 when (val event = batch[i]) {
                     is Message -> if (socket.tryDeliverQuietly(peer, event)) {
-                        quiet = true
+                        unwoken++
                     } else {
                         // The pipe is full: wake its reader before waiting for room.
-                        socket.wakeReaders()
-                        quiet = false
+                        wakeReaders()
                         socket.deliver(peer, event)
                     }
                     is ZmtpEvent.Subscribe -> socket.deliverSubscription(peer, event.topic, true)
@@ -284,7 +311,6 @@ internal class StreamConnection(
             }
         } finally {
             batch.clear()
-            if (quiet) socket.wakeReaders()
         }
     }
 
@@ -381,6 +407,12 @@ internal class StreamConnection(
 
         /** Bytes asked for in one read. */
         const val READ_BYTES = 64 * 1024
+
+        /** The most bytes read on after a full read before the socket's readers are woken. */
+        const val WAKE_AFTER_BYTES = 4 * READ_BYTES
+
+        /** The most messages queued after a full read before the socket's readers are woken. */
+        const val WAKE_AFTER_MESSAGES = 256
 
         private const val TIMED_OUT = -2
 

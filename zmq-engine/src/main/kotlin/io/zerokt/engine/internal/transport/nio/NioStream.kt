@@ -33,13 +33,15 @@ internal class NioStream(
     override val dispatcher: CoroutineDispatcher get() = loop
 
     override suspend fun read(destination: ByteArray, offset: Int, length: Int): Int {
-        val buffer = wrap(readWrapper, destination, offset, length).also { readWrapper = it }
         while (true) {
-            val n = channel.read(buffer)
+            val n = readNow(destination, offset, length)
             if (n != 0) return n
             registration.await(SelectionKey.OP_READ)
         }
     }
+
+    override fun readNow(destination: ByteArray, offset: Int, length: Int): Int =
+        channel.read(wrap(readWrapper, destination, offset, length).also { readWrapper = it })
 
     override suspend fun write(source: ByteArray, offset: Int, length: Int) {
         val buffer = wrap(writeWrapper, source, offset, length).also { writeWrapper = it }
