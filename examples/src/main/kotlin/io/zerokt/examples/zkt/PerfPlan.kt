@@ -92,7 +92,8 @@ class PerfPlan(
     /**
      * The counts for [case]. Defaults aim at one to two minutes for a default run on two cores: 1,000,000 messages
      * (at most 200 MB) per throughput run and 20,000 round trips (at most 100 MB) per latency run; `--quick` uses
-     * 20,000 messages and 1,000 round trips. A tenth more goes first as an untimed warm-up.
+     * 20,000 messages and 1,000 round trips. A tenth more goes first as an untimed warm-up, and for round trips
+     * at least [LATENCY_WARM_UP] (but with `--quick`): 500 left the JIT compiling the hot path while it was timed.
      */
     fun countsFor(case: PerfCase): PerfCounts {
         val size = case.size.coerceAtLeast(1).toLong()
@@ -100,7 +101,8 @@ class PerfPlan(
             Measure.THROUGHPUT -> messageCount ?: capped(if (quick) 20_000 else 1_000_000, if (quick) 20_000_000 else 200_000_000, size, 200)
             Measure.LATENCY -> roundTripCount ?: capped(if (quick) 1_000 else 20_000, if (quick) 10_000_000 else 100_000_000, size, 50)
         }
-        return PerfCounts(timed = timed, warmUp = (timed / 10).coerceAtLeast(1))
+        val floor = if (case.pattern.measure == Measure.LATENCY && !quick) LATENCY_WARM_UP else 1
+        return PerfCounts(timed = timed, warmUp = (timed / 10).coerceAtLeast(floor))
     }
 
     private fun capped(count: Int, maxBytes: Long, size: Long, floor: Int): Int =
@@ -109,6 +111,9 @@ class PerfPlan(
     companion object {
         /** The default message sizes. */
         val DEFAULT_SIZES: List<Int> = listOf(64, 1024)
+
+        /** The fewest untimed round trips before a timed latency run (but with `--quick`). */
+        const val LATENCY_WARM_UP: Int = 20_000
 
         private val JEROMQ_TRANSPORTS = setOf(Transport.TCP, Transport.INPROC)
         private val JEROMQ_PATTERNS = listOf(PerfPattern.PUSH_PULL, PerfPattern.REQ_REP)

@@ -114,6 +114,12 @@ class ZktFormatsTest : FunSpec({
         full.countsFor(PerfCase(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.TCP, 1 shl 20)).timed shouldBe 200
     }
 
+    test("roundTripsGetAWarmUpLongEnoughForTheJitButWithQuick") {
+        val full = PerfPlan(listOf(Transport.TCP), listOf(64), jeromq = false, quick = false, messageCount = null, roundTripCount = 5_000)
+        full.countsFor(PerfCase(Impl.ZEROKT, PerfPattern.REQ_REP, Transport.TCP, 64)) shouldBe PerfCounts(5_000, PerfPlan.LATENCY_WARM_UP)
+        full.countsFor(PerfCase(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.TCP, 64)).warmUp shouldBe 100_000
+    }
+
     test("theTableHasOneRowPerResultAndShowsErrors") {
         val ok = PerfResult(PerfCase(Impl.ZEROKT, PerfPattern.PUSH_PULL, Transport.TCP, 64), Measured(messagesPerSecond = 1_234_567.0), null)
         val lat = PerfResult(PerfCase(Impl.JEROMQ, PerfPattern.REQ_REP, Transport.INPROC, 64), Measured(latencyMicros = 12.345), null)
