@@ -88,6 +88,13 @@ public interface ByteStream {
     /** Writes all of the given bytes and flushes them to the kernel. */
     public suspend fun write(source: ByteArray, offset: Int, length: Int)
 
+    /**
+     * Writes what the kernel takes now, from any thread and without waiting: the number of bytes written (0 when it
+     * takes none), or -1 when this stream cannot write outside its [write] (the default; nothing is written). Never
+     * called while a [write] is in progress.
+     */
+    public fun writeNow(source: ByteArray, offset: Int, length: Int): Int = -1
+
     /** Closes the connection. Idempotent; pending reads and writes fail. */
     public fun close()
 

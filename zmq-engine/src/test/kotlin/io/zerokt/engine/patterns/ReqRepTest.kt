@@ -188,4 +188,54 @@ class ReqRepTest : FunSpec({
             }
         }
     }
+
+    // A REQ or REP over tcp/ipc writes a message itself while its connection's writer is idle, and queues it while
+    // the writer is busy; these mix the two paths and check that order and content hold.
+    overStreamTransports { transport ->
+        test("a REQ_RELAXED stream of requests reaches the ROUTER in order, whether written by the sender or queued") {
+            withZmqContext { ctx ->
+                val router = ctx.open(SocketType.ROUTER)
+                val req = ctx.open(SocketType.REQ) { reqRelaxed = true }
+                connectAndAwait(router, router.bindFresh(transport), req)
+                val count = 5_000
+                val sender = launch { repeat(count) { req.sendText("q$it") } }
+                repeat(count) { router.receiveStrings().drop(1) shouldContainExactly listOf("", "q$it") }
+                sender.join()
+            }
+        }
+
+        test("a REP's replies reach a DEALER in order, whether written by the REP's thread or queued") {
+            withZmqContext { ctx ->
+                // Unbounded: a REP drops a reply its pipe has no room for (as libzmq), and this DEALER reads late.
+                val rep = ctx.open(SocketType.REP) { sendHighWaterMark = 0 }
+                val dealer = ctx.open(SocketType.DEALER)
+                connectAndAwait(rep, rep.bindFresh(transport), dealer)
+                val count = 5_000
+                val server = launch { repeat(count) { rep.sendText("r" + rep.receiveWithin().decodeToString().drop(1)) } }
+                val client = launch { repeat(count) { dealer.sendText("", "q$it") } }
+                repeat(count) { dealer.receiveStrings() shouldContainExactly listOf("", "r$it") }
+                client.join()
+                server.join()
+            }
+        }
+
+        test("requests larger than the kernel's send buffer arrive whole and in order (the rest of a direct write goes through the writer)") {
+            withZmqContext { ctx ->
+                val router = ctx.open(SocketType.ROUTER)
+                val req = ctx.open(SocketType.REQ) {
+                    reqRelaxed = true
+                    setOption(io.zerokt.ZMQ_SNDBUF, 4096)
+                }
+                connectAndAwait(router, router.bindFresh(transport), req)
+                val sizes = List(40) { 1 + (it * 37_003) % 300_000 }
+                val sender = launch { sizes.forEachIndexed { i, size -> req.send(Message.of(ByteArray(size) { b -> (b + i).toByte() })) } }
+                sizes.forEachIndexed { i, size ->
+                    val body = router.receiveWithin().frames.last().toByteArray()
+                    body.size shouldBe size
+                    body.indices.all { b -> body[b] == (b + i).toByte() } shouldBe true
+                }
+                sender.join()
+            }
+        }
+    }
 })

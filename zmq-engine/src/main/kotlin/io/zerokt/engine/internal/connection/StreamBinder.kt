@@ -93,7 +93,7 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
         val persistent = if (socket.attachesOnHandshake) {
             null
         } else {
-            Peer(endpoint.text, Pipe.forConnectionOut(o.sendHwm, o.conflate), Pipe.forConnection(o.receiveHwm, o.conflate), isConnectSide = true, outCapacity = Peer.capacity(o.sendHwm, o.conflate)).also {
+            Peer(endpoint.text, Pipe.forConnectionOut(o.sendHwm, o.conflate), Pipe.forConnection(o.receiveHwm, o.conflate), isConnectSide = true, outCapacity = Peer.capacity(o.sendHwm, o.conflate), countsUnwritten = StreamConnection.countsUnwritten(socket.type)).also {
                 it.owner = socket
                 socket.attach(it)
             }

@@ -6,7 +6,9 @@ import io.zerokt.Message
 import io.zerokt.MonitorEvent
 import io.zerokt.MonitorEventType
 import io.zerokt.ProtocolError
+import io.zerokt.SocketType
 import io.zerokt.engine.internal.socket.ChannelPipe
+import io.zerokt.engine.internal.socket.DirectWriter
 import io.zerokt.engine.internal.socket.Peer
 import io.zerokt.engine.internal.socket.Pipe
 import io.zerokt.engine.internal.socket.RealSocket
@@ -27,6 +29,7 @@ import kotlinx.coroutines.selects.onTimeout
 import kotlinx.coroutines.selects.select
 import kotlinx.coroutines.withTimeoutOrNull
 import java.io.IOException
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * Drives one `tcp`/`ipc` connection: the sans-I/O ZMTP codec over a [ByteStream] (quinn's `ConnectionDriver`).
@@ -49,6 +52,20 @@ internal class StreamConnection(
     private val codec: ZmtpConnection
     private val out = OutputBuffer(BATCH_BYTES + 1024)
     private val readBuffer = ByteArray(READ_BYTES)
+
+    /**
+     * Whose turn it is to write to the stream when senders may write themselves ([DirectWriter], REQ and REP):
+     * [TURN_WRITER] (the writer loop), [TURN_IDLE] (the writer waits and has written all it took; a sender may
+     * take the turn) or [TURN_SENDER] (a sender is writing). A sender that finds queued messages hands the turn
+     * to the writer and queues behind them, so messages go out in the order they were sent.
+     */
+    private val turn = AtomicInteger(TURN_WRITER)
+
+    /** True while the writer waits for a sender to give the turn back. */
+    @Volatile private var writerWaits = false
+
+    /** What a sender encoded and the kernel did not take at once: the writer writes it before anything else. */
+    private val directOut = OutputBuffer(1024)
     private val kick = Channel<Unit>(Channel.CONFLATED)
     private val timerKick = Channel<Unit>(Channel.CONFLATED)
     private var failure: ZmtpEvent.Failed? = null
@@ -193,6 +210,7 @@ internal class StreamConnection(
             Pipe.forConnection(o.receiveHwm, o.conflate),
             isConnectSide = assignedRoutingId != null,
             outCapacity = Peer.capacity(o.sendHwm, o.conflate),
+            countsUnwritten = countsUnwritten(socket.type),
         )
         peer.owner = socket
         peer.peerType = event.peerSocketType
@@ -213,13 +231,78 @@ internal class StreamConnection(
     }
 
     private suspend fun serve(peer: Peer) = coroutineScope {
-        val writer = launch { writeLoop(peer) }
+        val direct = peer.countsUnwritten && runCatching { stream.writeNow(EMPTY, 0, 0) == 0 }.getOrDefault(false)
+        val directWriter = DirectWriter { p, message -> trySendDirect(p, message) }
+        val writer = launch { writeLoop(peer, direct) }
         val timer = launch { timerLoop() }
+        if (direct) peer.directWriter = directWriter
         try {
             readLoop(peer)
         } finally {
+            if (peer.directWriter === directWriter) peer.directWriter = null
             writer.cancel()
             timer.cancel()
+        }
+    }
+
+    /**
+     * [DirectWriter.trySend]: writes [message] from the calling thread when the writer is idle and nothing sent
+     * before it is unwritten; else queues it. Called by the socket's serialised sender only.
+     */
+    private fun trySendDirect(peer: Peer, message: Message): Boolean {
+        val unwritten = peer.unwritten
+        unwritten.incrementAndGet()
+        if (turn.compareAndSet(TURN_IDLE, TURN_SENDER)) {
+            if (unwritten.get() == 1 && writeDirect(peer, message)) return true
+            // Messages sent before this one are queued, or the stream failed: they and this one go through the writer.
+            turn.set(TURN_WRITER)
+            kick.trySend(Unit)
+        }
+        if (peer.out.trySend(message)) return true
+        unwritten.decrementAndGet()
+        return false
+    }
+
+    /** Holding [TURN_SENDER]: encodes [message] and writes what the kernel takes; false (nothing sent) on a failure. */
+    private fun writeDirect(peer: Peer, message: Message): Boolean {
+        try {
+            synchronized(codec) {
+                codec.drainOutput(directOut)
+                encode(message, directOut)
+            }
+            val n = stream.writeNow(directOut.array, 0, directOut.size)
+            val rest = directOut.size - n
+            peer.unwritten.decrementAndGet()
+            peer.tookFromOut(1)
+            if (rest == 0) {
+                directOut.clear()
+                turn.set(TURN_IDLE)
+                if (writerWaits) kick.trySend(Unit)
+            } else {
+                // The kernel's buffer is full: the writer writes the rest, before anything else.
+                directOut.discardFirst(n)
+                turn.set(TURN_WRITER)
+                kick.trySend(Unit)
+            }
+            return true
+        } catch (e: IOException) {
+            // The connection is failing and wrote nothing: queue the message as if the writer had been busy.
+            directOut.clear()
+            return false
+        }
+    }
+
+    /** Takes the turn back after a wait: from [TURN_IDLE], or as handed over; waits while a sender writes. */
+    private suspend fun acquireTurn() {
+        while (true) {
+            if (turn.compareAndSet(TURN_IDLE, TURN_WRITER) || turn.get() == TURN_WRITER) return
+            writerWaits = true
+            if (turn.compareAndSet(TURN_IDLE, TURN_WRITER) || turn.get() == TURN_WRITER) {
+                writerWaits = false
+                return
+            }
+            kick.receive()
+            writerWaits = false
         }
     }
 
@@ -314,10 +397,11 @@ internal class StreamConnection(
         }
     }
 
-    private suspend fun writeLoop(peer: Peer) {
+    /** Writes what the socket queues for [peer]; with [direct], hands the turn to senders while it waits. */
+    private suspend fun writeLoop(peer: Peer, direct: Boolean) {
         val greeting = socket.greetingMessages(peer)
         if (greeting.isNotEmpty()) {
-            synchronized(codec) { greeting.forEach { encode(it) } }
+            synchronized(codec) { greeting.forEach { encode(it, out) } }
             writeOut()
         }
         // A stream peer's out pipe is a channel (its writer waits on it in a select): see Pipe.forConnectionOut.
@@ -326,22 +410,27 @@ internal class StreamConnection(
             var first: Message? = pipe.tryReceive().getOrNull()
             if (first == null) {
                 if (pipe.isClosedForReceive) break
+                // Idle only when nothing a sender passed on is unwritten: one that is queueing now comes here next.
+                if (direct && peer.unwritten.get() == 0 && directOut.size == 0) turn.set(TURN_IDLE)
                 first = select {
                     pipe.onReceiveCatching { it.getOrNull() ?: CLOSED }
                     kick.onReceive { null }
                 }
+                if (direct) acquireTurn()
                 if (first === CLOSED) break
             }
             var took = if (first != null) 1 else 0
             synchronized(codec) {
                 codec.drainOutput(out)
-                if (first != null) encode(first)
+                if (first != null) encode(first, out)
                 while (out.size < BATCH_BYTES) {
                     val next = pipe.tryReceive().getOrNull() ?: break
-                    encode(next)
+                    encode(next, out)
                     took++
                 }
             }
+            // Taken while holding the turn: a sender may write directly again once the count is back to zero.
+            if (took > 0 && peer.countsUnwritten) peer.unwritten.addAndGet(-took)
             if (took > 0) peer.tookFromOut(took)
             writeOut()
         }
@@ -352,12 +441,12 @@ internal class StreamConnection(
         stream.close()
     }
 
-    private fun encode(message: Message) {
+    private fun encode(message: Message, into: OutputBuffer) {
         if (socket.sendsSubscriptions && SocketBehaviour.isSubscriptionMessage(message)) {
             val bytes = message.first().toByteArray()
-            codec.encodeSubscription(bytes.copyOfRange(1, bytes.size), bytes[0] == 1.toByte(), out)
+            codec.encodeSubscription(bytes.copyOfRange(1, bytes.size), bytes[0] == 1.toByte(), into)
         } else {
-            codec.encodeMessage(message, out)
+            codec.encodeMessage(message, into)
         }
     }
 
@@ -393,7 +482,12 @@ internal class StreamConnection(
         writeOut()
     }
 
+    /** Writes [out], after what a sender's direct write left in [directOut]. Only the turn's holder calls this. */
     private suspend fun writeOut() {
+        if (directOut.size > 0) {
+            stream.write(directOut.array, 0, directOut.size)
+            directOut.clear()
+        }
         if (out.size == 0) return
         stream.write(out.array, 0, out.size)
         out.clear()
@@ -419,6 +513,9 @@ internal class StreamConnection(
         /** The longest wait for a ZAP reply when no handshake deadline is armed. */
         private const val ZAP_TIMEOUT_MILLIS = 30_000L
 
+        /** True for the socket types whose stream peers count unwritten messages and may take a [DirectWriter]. */
+        fun countsUnwritten(type: SocketType): Boolean = type == SocketType.REQ || type == SocketType.REP
+
         /** The IP address (libzmq's ZAP "Address": no scheme, no port) of `tcp://host:port`; ipc paths stay whole. */
         fun hostOf(remote: String): String {
             if (!remote.startsWith("tcp://")) return remote.substringAfter("://")
@@ -428,5 +525,10 @@ internal class StreamConnection(
         }
 
         private val CLOSED = Message("closed-marker")
+        private val EMPTY = ByteArray(0)
+
+        private const val TURN_WRITER = 0
+        private const val TURN_IDLE = 1
+        private const val TURN_SENDER = 2
     }
 }

@@ -24,7 +24,7 @@ internal class LoadBalancer(private val socket: RealSocket) {
         repeat(n) {
             if (i >= n) i = 0
             val peer = peers[i]
-            if (peer.hasRoom() && peer.out.trySend(message)) {
+            if (peer.hasRoom() && peer.trySendOut(message)) {
                 peer.sent++
                 next = i + 1
                 return peer

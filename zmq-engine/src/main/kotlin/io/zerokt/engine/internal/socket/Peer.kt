@@ -5,6 +5,7 @@ import io.zerokt.Message
 import io.zerokt.SocketType
 import io.zerokt.engine.internal.pattern.SubscriptionTrie
 import kotlinx.coroutines.channels.Channel
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * One peer of a socket: the pair of pipes between the socket and one connection (libzmq's `pipe_t` pair).
@@ -25,7 +26,16 @@ internal class Peer(
     val isConnectSide: Boolean,
     /** How many messages [out] holds before it is full; 0 when it never is (unbounded or conflated). */
     val outCapacity: Int = 0,
+    /** True for the stream peers of REQ and REP sockets, whose connections may take a [directWriter]. */
+    val countsUnwritten: Boolean = false,
 ) {
+    /**
+     * With [countsUnwritten]: messages [trySendOut] queued in [out] (or is writing directly) that the connection's
+     * writer has not taken yet. A sender writes directly only when it is the one. Kept by the peer, not the
+     * connection, because a connect-side peer's pipe outlives its connections.
+     */
+    val unwritten = AtomicInteger(0)
+
     /** Messages the socket's load balancer put into [out]; written only by the socket's (serialised) sender. */
     @Volatile var sent: Long = 0
 
@@ -76,6 +86,26 @@ internal class Peer(
 
     /** For `inproc`, the peer object on the other socket; a detach on one side detaches the other. */
     @Volatile var counterpart: Peer? = null
+
+    /**
+     * The connection that a sender may write to itself while the connection's writer is idle (REQ and REP over
+     * `tcp`/`ipc` on the default engine), or null. See [trySendOut].
+     */
+    @Volatile var directWriter: DirectWriter? = null
+
+    /**
+     * Sends [message] to this peer: written to the connection by the calling thread when a [directWriter] can
+     * (nothing queued, its writer idle), else queued in [out]. False when [out] refused it (full or closed). Only the
+     * socket's serialised sender calls this.
+     */
+    fun trySendOut(message: Message): Boolean {
+        directWriter?.let { return it.trySend(this, message) }
+        if (!countsUnwritten) return out.trySend(message)
+        unwritten.incrementAndGet()
+        if (out.trySend(message)) return true
+        unwritten.decrementAndGet()
+        return false
+    }
 
     /** Called by the socket when this peer is detached (closes the connection that serves it, if any). */
     @Volatile var onDetach: (() -> Unit)? = null

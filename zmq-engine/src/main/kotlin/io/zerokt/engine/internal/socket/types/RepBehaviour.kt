@@ -63,7 +63,7 @@ internal class RepBehaviour(socket: RealSocket) : SocketBehaviour(socket) {
         frames.addAll(envelope)
         frames.addAll(message.frames)
         // As libzmq: a reply to a peer that is gone or full is dropped.
-        replyPeer?.out?.trySend(Message.wrap(frames))
+        replyPeer?.trySendOut(Message.wrap(frames))
         replying = false
         replyPeer = null
         envelope = emptyList()

@@ -25,6 +25,7 @@ internal class NioStream(
     private val loop = registration.loop
     private var readWrapper: ByteBuffer = EMPTY
     private var writeWrapper: ByteBuffer = EMPTY
+    private var writeNowWrapper: ByteBuffer = EMPTY
 
     /** The TCP socket's channel, for the options only TCP has (null for ipc). */
     private val tcpChannel: SocketChannel? = channel.takeIf { it.localAddress is InetSocketAddress }
@@ -49,6 +50,9 @@ internal class NioStream(
             if (channel.write(buffer) == 0) registration.await(SelectionKey.OP_WRITE)
         }
     }
+
+    override fun writeNow(source: ByteArray, offset: Int, length: Int): Int =
+        channel.write(wrap(writeNowWrapper, source, offset, length).also { writeNowWrapper = it })
 
     override fun close() {
         if (!channel.isOpen) return
