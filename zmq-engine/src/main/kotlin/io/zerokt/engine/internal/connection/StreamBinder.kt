@@ -5,7 +5,6 @@ import io.zerokt.MonitorEventType
 import io.zerokt.ZmqError
 import io.zerokt.ZmqException
 import io.zerokt.engine.internal.socket.Peer
-import io.zerokt.engine.internal.socket.Pipe
 import io.zerokt.engine.internal.socket.RealSocket
 import io.zerokt.engine.spi.StreamTransport
 import io.zerokt.engine.spi.TransportOptions
@@ -93,7 +92,7 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
         val persistent = if (socket.attachesOnHandshake) {
             null
         } else {
-            Peer(endpoint.text, Pipe.forConnectionOut(o.sendHwm, o.conflate), Pipe.forConnection(o.receiveHwm, o.conflate), isConnectSide = true, outCapacity = Peer.capacity(o.sendHwm, o.conflate), countsUnwritten = StreamConnection.countsUnwritten(socket.type)).also {
+            Peer.forStream(socket, endpoint.text, isConnectSide = true).also {
                 it.owner = socket
                 socket.attach(it)
             }

@@ -6,11 +6,8 @@ import io.zerokt.Message
 import io.zerokt.MonitorEvent
 import io.zerokt.MonitorEventType
 import io.zerokt.ProtocolError
-import io.zerokt.SocketType
-import io.zerokt.engine.internal.socket.ChannelPipe
 import io.zerokt.engine.internal.socket.DirectWriter
 import io.zerokt.engine.internal.socket.Peer
-import io.zerokt.engine.internal.socket.Pipe
 import io.zerokt.engine.internal.socket.RealSocket
 import io.zerokt.engine.internal.socket.SocketBehaviour
 import io.zerokt.engine.internal.security.Mechanisms
@@ -203,15 +200,7 @@ internal class StreamConnection(
     }
 
     private fun attach(event: ZmtpEvent.HandshakeSucceeded): Peer? {
-        val o = socket.options
-        val peer = persistentPeer ?: Peer(
-            endpoint,
-            Pipe.forConnectionOut(o.sendHwm, o.conflate),
-            Pipe.forConnection(o.receiveHwm, o.conflate),
-            isConnectSide = assignedRoutingId != null,
-            outCapacity = Peer.capacity(o.sendHwm, o.conflate),
-            countsUnwritten = countsUnwritten(socket.type),
-        )
+        val peer = persistentPeer ?: Peer.forStream(socket, endpoint, isConnectSide = assignedRoutingId != null)
         peer.owner = socket
         peer.peerType = event.peerSocketType
         peer.peerMinorVersion = event.peerMinorVersion
@@ -404,34 +393,47 @@ internal class StreamConnection(
             synchronized(codec) { greeting.forEach { encode(it, out) } }
             writeOut()
         }
-        // A stream peer's out pipe is a channel (its writer waits on it in a select): see Pipe.forConnectionOut.
-        val pipe = (peer.out as ChannelPipe).channel
+        // The writer takes from the pipe only while it holds the turn; it waits on the pipe's signal (see
+        // Pipe.forConnectionOut) or a kick (protocol output, a sender handing the turn back).
+        val pipe = peer.out
+        val written = checkNotNull(peer.outWritten) { "a stream peer without its out signal" }
         while (true) {
-            var first: Message? = pipe.tryReceive().getOrNull()
+            var first: Message? = pipe.tryReceive()
             if (first == null) {
                 if (pipe.isClosedForReceive) break
-                // Idle only when nothing a sender passed on is unwritten: one that is queueing now comes here next.
-                if (direct && peer.unwritten.get() == 0 && directOut.size == 0) turn.set(TURN_IDLE)
-                first = select {
-                    pipe.onReceiveCatching { it.getOrNull() ?: CLOSED }
-                    kick.onReceive { null }
+                val wake = written.arm()
+                first = pipe.tryReceive()
+                if (first == null) {
+                    if (pipe.isClosedForReceive) break
+                    // Idle only when nothing a sender passed on is untaken: one that is queueing now wakes us.
+                    if (direct && peer.unwritten.get() == 0 && directOut.size == 0) turn.set(TURN_IDLE)
+                    select<Unit> {
+                        wake.onAwait {}
+                        kick.onReceive {}
+                    }
+                    if (direct) acquireTurn()
+                    // Protocol output (a PONG) or a direct write's rest may be due with nothing queued.
+                    if (pipe.isEmpty) {
+                        synchronized(codec) { codec.drainOutput(out) }
+                        writeOut()
+                    }
+                    continue
                 }
-                if (direct) acquireTurn()
-                if (first === CLOSED) break
             }
-            var took = if (first != null) 1 else 0
+            val head: Message = first ?: continue
+            var took = 1
             synchronized(codec) {
                 codec.drainOutput(out)
-                if (first != null) encode(first, out)
+                encode(head, out)
                 while (out.size < BATCH_BYTES) {
-                    val next = pipe.tryReceive().getOrNull() ?: break
+                    val next = pipe.tryReceive() ?: break
                     encode(next, out)
                     took++
                 }
             }
             // Taken while holding the turn: a sender may write directly again once the count is back to zero.
-            if (took > 0 && peer.countsUnwritten) peer.unwritten.addAndGet(-took)
-            if (took > 0) peer.tookFromOut(took)
+            if (peer.countsUnwritten) peer.unwritten.addAndGet(-took)
+            peer.tookFromOut(took)
             writeOut()
         }
         // The socket closed this pipe (close with linger, or disconnect) and everything queued is written: done.
@@ -513,9 +515,6 @@ internal class StreamConnection(
         /** The longest wait for a ZAP reply when no handshake deadline is armed. */
         private const val ZAP_TIMEOUT_MILLIS = 30_000L
 
-        /** True for the socket types whose stream peers count unwritten messages and may take a [DirectWriter]. */
-        fun countsUnwritten(type: SocketType): Boolean = type == SocketType.REQ || type == SocketType.REP
-
         /** The IP address (libzmq's ZAP "Address": no scheme, no port) of `tcp://host:port`; ipc paths stay whole. */
         fun hostOf(remote: String): String {
             if (!remote.startsWith("tcp://")) return remote.substringAfter("://")
@@ -524,7 +523,6 @@ internal class StreamConnection(
             return host.removePrefix("[").removeSuffix("]")
         }
 
-        private val CLOSED = Message("closed-marker")
         private val EMPTY = ByteArray(0)
 
         private const val TURN_WRITER = 0

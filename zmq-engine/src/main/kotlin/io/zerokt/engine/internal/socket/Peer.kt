@@ -28,11 +28,13 @@ internal class Peer(
     val outCapacity: Int = 0,
     /** True for the stream peers of REQ and REP sockets, whose connections may take a [directWriter]. */
     val countsUnwritten: Boolean = false,
+    /** For a stream peer: the signal [out] fires when it queues a message or closes (its writer waits on it). */
+    val outWritten: ReadinessSignal? = null,
 ) {
     /**
-     * With [countsUnwritten]: messages [trySendOut] queued in [out] (or is writing directly) that the connection's
-     * writer has not taken yet. A sender writes directly only when it is the one. Kept by the peer, not the
-     * connection, because a connect-side peer's pipe outlives its connections.
+     * With [countsUnwritten]: the messages that [trySendOut] queued in [out] or is writing directly, and that the
+     * connection's writer has not taken yet. A sender writes directly only when it is the one. Kept by the peer, not
+     * the connection, because a connect-side peer's pipe outlives its connections.
      */
     val unwritten = AtomicInteger(0)
 
@@ -118,6 +120,21 @@ internal class Peer(
     companion object {
         /** The [outCapacity] of a pipe made by [pipe] with these arguments. */
         fun capacity(hwm: Int, conflate: Boolean): Int = if (conflate || hwm <= 0) 0 else hwm
+
+        /** A stream peer of [socket] for [endpoint] and its pipes, with the socket's options. */
+        fun forStream(socket: RealSocket, endpoint: String, isConnectSide: Boolean): Peer {
+            val o = socket.options
+            val written = ReadinessSignal()
+            return Peer(
+                endpoint,
+                Pipe.forConnectionOut(o.sendHwm, o.conflate, written),
+                Pipe.forConnection(o.receiveHwm, o.conflate),
+                isConnectSide = isConnectSide,
+                outCapacity = capacity(o.sendHwm, o.conflate),
+                countsUnwritten = socket.type == SocketType.REQ || socket.type == SocketType.REP,
+                outWritten = written,
+            )
+        }
 
         /** A pipe with room for [hwm] messages (0 = unbounded), or only the newest one when [conflate]. */
         fun pipe(hwm: Int, conflate: Boolean): Channel<Message> = when {

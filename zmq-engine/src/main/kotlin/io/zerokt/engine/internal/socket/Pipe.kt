@@ -40,8 +40,14 @@ internal interface Pipe {
         fun forConnection(hwm: Int, conflate: Boolean): Pipe =
             if (!conflate && hwm > 0) SpscPipe(hwm) else ChannelPipe(Peer.pipe(hwm, conflate))
 
-        /** The out pipe of a `tcp`/`ipc` peer: a channel, which the connection's writer waits on in a `select`. */
-        fun forConnectionOut(hwm: Int, conflate: Boolean): Pipe = ChannelPipe(Peer.pipe(hwm, conflate))
+        /**
+         * The out pipe of a `tcp`/`ipc` peer, whose consumer is the connection's writer: a [SpscPipe] when bounded, a
+         * channel when unbounded (SNDHWM 0) or conflating. Either fires [written] after queueing and on close: the
+         * writer waits on it. Its producers are the socket's serialised sends and what is queued under the socket's
+         * lock (a SUB's subscriptions; [SocketBehaviour.queueFirst] before the peer is published).
+         */
+        fun forConnectionOut(hwm: Int, conflate: Boolean, written: ReadinessSignal): Pipe =
+            if (!conflate && hwm > 0) SpscPipe(hwm, written) else ChannelPipe(Peer.pipe(hwm, conflate), written)
 
         /**
          * One direction of an `inproc` link: a [SpscPipe] when bounded. Its producers are the sending socket's
@@ -53,12 +59,20 @@ internal interface Pipe {
     }
 }
 
-/** A [Pipe] over a kotlinx [Channel]: unbounded and conflating pipes, and a stream peer's out pipe. */
-internal class ChannelPipe(val channel: Channel<Message>) : Pipe {
-    override fun trySend(message: Message): Boolean = channel.trySend(message).isSuccess
+/**
+ * A [Pipe] over a kotlinx [Channel]: unbounded and conflating pipes. [written], if any, is fired after each message
+ * queued and on close (the channel's operations are full fences already).
+ */
+internal class ChannelPipe(val channel: Channel<Message>, private val written: ReadinessSignal? = null) : Pipe {
+    override fun trySend(message: Message): Boolean {
+        if (!channel.trySend(message).isSuccess) return false
+        written?.fire()
+        return true
+    }
 
     override suspend fun send(message: Message) {
         channel.send(message)
+        written?.fire()
     }
 
     override fun tryReceive(): Message? = channel.tryReceive().getOrNull()
@@ -71,5 +85,6 @@ internal class ChannelPipe(val channel: Channel<Message>) : Pipe {
 
     override fun close() {
         channel.close()
+        written?.fire()
     }
 }

@@ -22,9 +22,10 @@ import kotlin.coroutines.resume
  * sees the pipe empty, which fences first.
  *
  * A consumer that waits on a readiness signal pairs with a producer that fires it: the producer must put a full
- * fence between its last [trySend] and reading the signal's waiter. [RealSocket.wakeReaders] does.
+ * fence between its last [trySend] and reading the signal's waiter. [RealSocket.wakeReaders] does; with [written]
+ * the pipe itself does, after every message queued (a connection's writer waits on it), and fires it on [close].
  */
-internal class SpscPipe(private val capacity: Int) : Pipe {
+internal class SpscPipe(private val capacity: Int, private val written: ReadinessSignal? = null) : Pipe {
     init {
         require(capacity > 0) { "capacity must be positive: $capacity" }
     }
@@ -77,6 +78,10 @@ internal class SpscPipe(private val capacity: Int) : Pipe {
         }
         tail.slots[tailIndex++] = message
         sentCount.lazySet(++sent)
+        if (written != null) {
+            VarHandle.fullFence()
+            written.fire()
+        }
         return true
     }
 
@@ -133,6 +138,7 @@ internal class SpscPipe(private val capacity: Int) : Pipe {
     override fun close() {
         closed = true
         wakeSender()
+        written?.fire()
     }
 
     private fun wakeSender() {
