@@ -221,7 +221,7 @@ internal class StreamConnection(
 
     private suspend fun serve(peer: Peer) = coroutineScope {
         val direct = peer.countsUnwritten && runCatching { stream.writeNow(EMPTY, 0, 0) == 0 }.getOrDefault(false)
-        val directWriter = DirectWriter { p, message -> trySendDirect(p, message) }
+        val directWriter = DirectWriter { p, message -> tryWriteDirect(p, message) }
         val writer = launch { writeLoop(peer, direct) }
         val timer = launch { timerLoop() }
         if (direct) peer.directWriter = directWriter
@@ -235,20 +235,15 @@ internal class StreamConnection(
     }
 
     /**
-     * [DirectWriter.trySend]: writes [message] from the calling thread when the writer is idle and nothing sent
-     * before it is unwritten; else queues it. Called by the socket's serialised sender only.
+     * [DirectWriter.tryWrite]: writes [message] (already counted in [Peer.unwritten]) from the calling thread when
+     * the writer is idle and nothing sent before it is untaken; else false, and the caller queues it.
      */
-    private fun trySendDirect(peer: Peer, message: Message): Boolean {
-        val unwritten = peer.unwritten
-        unwritten.incrementAndGet()
-        if (turn.compareAndSet(TURN_IDLE, TURN_SENDER)) {
-            if (unwritten.get() == 1 && writeDirect(peer, message)) return true
-            // Messages sent before this one are queued, or the stream failed: they and this one go through the writer.
-            turn.set(TURN_WRITER)
-            kick.trySend(Unit)
-        }
-        if (peer.out.trySend(message)) return true
-        unwritten.decrementAndGet()
+    private fun tryWriteDirect(peer: Peer, message: Message): Boolean {
+        if (!turn.compareAndSet(TURN_IDLE, TURN_SENDER)) return false
+        if (peer.unwritten.get() == 1 && writeDirect(peer, message)) return true
+        // Messages sent before this one are queued, or the stream failed: they and this one go through the writer.
+        turn.set(TURN_WRITER)
+        kick.trySend(Unit)
         return false
     }
 
@@ -283,14 +278,11 @@ internal class StreamConnection(
 
     /** Takes the turn back after a wait: from [TURN_IDLE], or as handed over; waits while a sender writes. */
     private suspend fun acquireTurn() {
-        while (true) {
-            if (turn.compareAndSet(TURN_IDLE, TURN_WRITER) || turn.get() == TURN_WRITER) return
+        fun taken() = turn.compareAndSet(TURN_IDLE, TURN_WRITER) || turn.get() == TURN_WRITER
+        while (!taken()) {
             writerWaits = true
-            if (turn.compareAndSet(TURN_IDLE, TURN_WRITER) || turn.get() == TURN_WRITER) {
-                writerWaits = false
-                return
-            }
-            kick.receive()
+            // A sender that gave the turn back before it could see writerWaits kicks nobody: look again first.
+            if (!taken()) kick.receive()
             writerWaits = false
         }
     }
@@ -398,33 +390,30 @@ internal class StreamConnection(
         val pipe = peer.out
         val written = checkNotNull(peer.outWritten) { "a stream peer without its out signal" }
         while (true) {
-            var first: Message? = pipe.tryReceive()
+            val first = pipe.tryReceive()
             if (first == null) {
                 if (pipe.isClosedForReceive) break
                 val wake = written.arm()
-                first = pipe.tryReceive()
-                if (first == null) {
-                    if (pipe.isClosedForReceive) break
-                    // Idle only when nothing a sender passed on is untaken: one that is queueing now wakes us.
-                    if (direct && peer.unwritten.get() == 0 && directOut.size == 0) turn.set(TURN_IDLE)
-                    select<Unit> {
-                        wake.onAwait {}
-                        kick.onReceive {}
-                    }
-                    if (direct) acquireTurn()
-                    // Protocol output (a PONG) or a direct write's rest may be due with nothing queued.
-                    if (pipe.isEmpty) {
-                        synchronized(codec) { codec.drainOutput(out) }
-                        writeOut()
-                    }
-                    continue
+                // A message or close that came before the arm fired nobody: look again before waiting.
+                if (!pipe.isEmpty || pipe.isClosedForSend) continue
+                // Idle only when nothing a sender passed on is untaken: one that is queueing now wakes us.
+                if (direct && peer.unwritten.get() == 0 && directOut.size == 0) turn.set(TURN_IDLE)
+                select<Unit> {
+                    wake.onAwait {}
+                    kick.onReceive {}
                 }
+                if (direct) acquireTurn()
+                // Protocol output (a PONG) or a direct write's rest may be due with nothing queued.
+                if (pipe.isEmpty) {
+                    synchronized(codec) { codec.drainOutput(out) }
+                    writeOut()
+                }
+                continue
             }
-            val head: Message = first ?: continue
             var took = 1
             synchronized(codec) {
                 codec.drainOutput(out)
-                encode(head, out)
+                encode(first, out)
                 while (out.size < BATCH_BYTES) {
                     val next = pipe.tryReceive() ?: break
                     encode(next, out)

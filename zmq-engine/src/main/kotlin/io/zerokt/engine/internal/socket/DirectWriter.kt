@@ -12,8 +12,9 @@ import io.zerokt.Message
  */
 internal fun interface DirectWriter {
     /**
-     * Writes [message] to [peer]'s connection now, or queues it in the peer's out pipe behind what is queued there.
-     * False when the pipe refused it (full or closed). Only the socket's serialised sender calls this.
+     * Writes [message] to [peer]'s connection now, or returns false (nothing written) when the writer is busy or
+     * something sent before it is still untaken: the caller then queues it. Only [Peer.trySendOut] calls this, for
+     * the socket's serialised sender, after counting the message in [Peer.unwritten].
      */
-    fun trySend(peer: Peer, message: Message): Boolean
+    fun tryWrite(peer: Peer, message: Message): Boolean
 }

@@ -101,10 +101,9 @@ internal class Peer(
      * socket's serialised sender calls this.
      */
     fun trySendOut(message: Message): Boolean {
-        directWriter?.let { return it.trySend(this, message) }
         if (!countsUnwritten) return out.trySend(message)
         unwritten.incrementAndGet()
-        if (out.trySend(message)) return true
+        if (directWriter?.tryWrite(this, message) == true || out.trySend(message)) return true
         unwritten.decrementAndGet()
         return false
     }
