@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPromise
 import io.netty.channel.uring.IoUringChannelOption
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.ZeroKtInternalApi
+import io.zerokt.engine.spi.copyOut
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.asCoroutineDispatcher
@@ -148,17 +149,7 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
     override fun readNow(destination: ByteArray, offset: Int, length: Int): Int {
         synchronized(lock) {
             if (closed) throw IOException("the connection was closed")
-            var copied = 0
-            while (copied < length) {
-                val head = inbound.firstOrNull() ?: break
-                val n = minOf(length - copied, head.readableBytes())
-                head.readBytes(destination, offset + copied, n)
-                copied += n
-                if (!head.isReadable) {
-                    inbound.removeFirst()
-                    head.release()
-                }
-            }
+            val copied = inbound.copyOut(destination, offset, length)
             if (copied > 0) {
                 queuedBytes -= copied
                 if (paused && queuedBytes <= RESUME_BYTES) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext
 import io.netty.channel.ChannelInboundHandlerAdapter
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.ZeroKtInternalApi
+import io.zerokt.engine.spi.copyOut
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.io.IOException
@@ -83,17 +84,7 @@ internal class NettyByteStream(
 
     /** Copies up to [length] queued bytes; the caller holds [lock] and the queue is not empty. */
     private fun take(destination: ByteArray, offset: Int, length: Int): Int {
-        var n = 0
-        while (n < length) {
-            val head = queue.firstOrNull() ?: break
-            val chunk = minOf(length - n, head.readableBytes())
-            head.readBytes(destination, offset + n, chunk)
-            n += chunk
-            if (!head.isReadable) {
-                queue.removeFirst()
-                head.release()
-            }
-        }
+        val n = queue.copyOut(destination, offset, length)
         queuedBytes -= n
         if (queuedBytes <= HIGH_WATER / 2 && !ended && !channel.config().isAutoRead) channel.config().isAutoRead = true
         return n
