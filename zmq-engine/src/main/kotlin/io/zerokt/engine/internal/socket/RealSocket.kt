@@ -14,8 +14,6 @@ import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.consumeAsFlow
 import kotlinx.coroutines.flow.onCompletion
-import kotlinx.coroutines.sync.Mutex
-import kotlinx.coroutines.sync.withLock
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
 import org.slf4j.LoggerFactory
@@ -38,8 +36,8 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     val job: Job = SupervisorJob(context.job)
     val scope = CoroutineScope(job + context.dispatcher + CoroutineName("zkt-$type"))
     private val behaviour: SocketBehaviour = SocketBehaviour.create(type, this)
-    private val sendMutex = Mutex()
-    private val receiveMutex = Mutex()
+    private val sendLock = CallLock()
+    private val receiveLock = CallLock()
     val lock = Any()
 
     /** Peers that may be sent to. */
@@ -84,17 +82,17 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
 
     override suspend fun send(message: Message) {
         checkOpen()
-        sendMutex.withLock { behaviour.send(message, options.sendTimeout) }
+        sendLock.withLock { behaviour.send(message, options.sendTimeout) }
         afterSend()
     }
 
     override fun trySend(message: Message): Boolean {
         checkOpen()
-        if (!sendMutex.tryLock()) return false
+        if (!sendLock.tryLock()) return false
         val sent = try {
             behaviour.trySend(message)
         } finally {
-            sendMutex.unlock()
+            sendLock.unlock()
         }
         if (sent) afterSend()
         return sent
@@ -102,18 +100,18 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
 
     override suspend fun receive(): Message {
         checkOpen()
-        val message = receiveMutex.withLock { takeReturned() ?: behaviour.receive(options.receiveTimeout) }
+        val message = receiveLock.withLock { takeReturned() ?: behaviour.receive(options.receiveTimeout) }
         writeSignal.fire()
         return message
     }
 
     override fun tryReceive(): Message? {
         checkOpen()
-        if (!receiveMutex.tryLock()) return null
+        if (!receiveLock.tryLock()) return null
         val message = try {
             takeReturned() ?: behaviour.tryReceive()
         } finally {
-            receiveMutex.unlock()
+            receiveLock.unlock()
         }
         // A receive can make a send possible (REQ got its reply, an inproc sender got room).
         if (message != null) writeSignal.fire()
@@ -141,7 +139,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
     private fun readableNow(): Boolean {
         if (hasReturned) return true
         if (!behaviour.canReceiveNow()) return false
-        if (!receiveMutex.tryLock()) return true
+        if (!receiveLock.tryLock()) return true
         try {
             if (hasReturned) return true
             giveBack(behaviour.tryReceive() ?: return false)
@@ -149,7 +147,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
         } catch (e: ZmqException) {
             return true // a receive now would fail at once: not a wait
         } finally {
-            receiveMutex.unlock()
+            receiveLock.unlock()
         }
     }
 
@@ -172,11 +170,11 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
      * and [offer]s it; a message the offer refuses is given back, in front of every other. Returns false when
      * there was nothing to take, null when another receive holds the lock.
      */
-    fun tryOfferNext(offer: (Any) -> Boolean): Boolean? = if (receiveMutex.tryLock()) offerLocked(offer) else null
+    fun tryOfferNext(offer: (Any) -> Boolean): Boolean? = if (receiveLock.tryLock()) offerLocked(offer) else null
 
     /** [tryOfferNext], waiting for the receive lock. */
     suspend fun offerNext(offer: (Any) -> Boolean): Boolean {
-        receiveMutex.lock()
+        receiveLock.lock()
         return offerLocked(offer)
     }
 
@@ -198,7 +196,7 @@ internal class RealSocket(val context: RealContext, override val type: SocketTyp
                 gaveBack = true
             }
         } finally {
-            receiveMutex.unlock()
+            receiveLock.unlock()
         }
         if (taken) writeSignal.fire()
         if (gaveBack) readSignal.fire()
