@@ -21,7 +21,12 @@ internal class CallLock {
 
     /** Takes the lock, suspending while another holds it. Cancellable while it waits. */
     suspend fun lock() {
+        // A tail call: a free lock is taken without allocating this call's continuation (lockSlowly's is).
         if (tryLock()) return
+        lockSlowly()
+    }
+
+    private suspend fun lockSlowly() {
         while (true) {
             // Armed before the lock is marked contended: the unlock that sees the mark fires this very signal.
             val wake = released.arm()
