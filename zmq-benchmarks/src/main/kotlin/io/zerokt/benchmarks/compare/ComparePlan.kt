@@ -61,14 +61,17 @@ class ComparePlan(
         ) { metric, size ->
             fun scaled(n: Int) = maxOf(1, (n * scale).toInt())
             when {
-                // JVM peers pinned to one CPU share it with their JIT compilers: warm-ups are long enough for C2 to
-                // have finished with the hot path (shorter ones measured ZeroKt 15-40 % low in trials here). For
-                // round trips 5,000 were not: ZeroKt measured 69-79 us one way after them, 43-48 us after 50,000 to
-                // 100,000 (libzmq 41-44 us either way; 2026-12-06).
+                // JVM peers pinned to one CPU share it with their JIT compilers, which then take seconds to finish
+                // with the hot path (-XX:+PrintCompilation: still compiling 3.5 s into a 64 B run). Warm-ups are
+                // long enough for that: 64 B after 1,000,000 measured ZeroKt at 6.1-7.6M msg/s, after 20,000,000
+                // at 14.7-15.1M (JeroMQ 5.3M -> 6.9M; libzmq 6.1-7.0M either way); 1 KiB 2.2M -> 3.2-3.4M after
+                // 3,000,000; 64 KiB 34-38k -> 70-75k msg/s after 50,000 (2026-12-06). For round trips 5,000 were
+                // not enough: ZeroKt measured 69-79 us one way after them, 43-48 us after 50,000 to 100,000
+                // (libzmq 41-44 us either way).
                 metric == Metric.LATENCY -> Counts(scaled(50_000), scaled(10_000))
-                size <= 64 -> Counts(scaled(1_000_000), scaled(5_000_000))
-                size <= 1024 -> Counts(scaled(500_000), scaled(2_000_000))
-                else -> Counts(scaled(5_000), scaled(20_000))
+                size <= 64 -> Counts(scaled(20_000_000), scaled(10_000_000))
+                size <= 1024 -> Counts(scaled(3_000_000), scaled(2_000_000))
+                else -> Counts(scaled(50_000), scaled(50_000))
             }
         }
     }
