@@ -9,7 +9,7 @@ import io.zerokt.engine.internal.socket.RealSocket
  * "SHALL route outgoing messages to available peers using a round-robin strategy").
  *
  * Used by PUSH, DEALER, REQ and PAIR. Not thread-safe: the socket serialises sends. Every message goes in with a
- * non-suspending `trySend`, counted in [Peer.sent], so that [hasRoom] is exact and a cancelled [send] has queued
+ * non-suspending `trySend`, counted by [Peer.noteSent], so that [hasRoom] is exact and a cancelled [send] has queued
  * nothing: the slow path waits on the socket's writability signal and tries again, it never parks inside a pipe.
  */
 internal class LoadBalancer(private val socket: RealSocket) {
@@ -25,7 +25,7 @@ internal class LoadBalancer(private val socket: RealSocket) {
             if (i >= n) i = 0
             val peer = peers[i]
             if (peer.hasRoom() && peer.trySendOut(message)) {
-                peer.sent++
+                peer.noteSent()
                 next = i + 1
                 return peer
             }

@@ -38,17 +38,25 @@ internal class Peer(
      */
     val unwritten = AtomicInteger(0)
 
-    /** Messages the socket's load balancer put into [out]; written only by the socket's (serialised) sender. */
-    @Volatile var sent: Long = 0
+    /**
+     * Messages the socket's load balancer put into [out]; written only by the socket's (serialised) sender, with
+     * release stores ([noteSent]): a reader that sees an older count only wakes a sender early.
+     */
+    private val sentCount = PaddedCounter()
 
     /** Messages taken from [out] by its one reader (the connection's writer, or the inproc socket on the other side). */
-    @Volatile var taken: Long = 0
+    private val takenCount = PaddedCounter()
+
+    /** Counts one more message put into [out]; called by the socket's (serialised) sender after it queued one. */
+    fun noteSent() {
+        sentCount.lazySet(sentCount.get() + 1)
+    }
 
     /**
      * True when [out] has room for another message (ZMQ_POLLOUT for this pipe). Exact for what the load balancer
      * sends; the few messages the engine adds itself (a probe, a welcome) only make it err towards "room".
      */
-    fun hasRoom(): Boolean = outCapacity <= 0 || sent - taken < outCapacity
+    fun hasRoom(): Boolean = outCapacity <= 0 || sentCount.get() - takenCount.get() < outCapacity
 
     /**
      * The fill level at or below which the reader of [out] wakes the owner's writability waiters: half the capacity
@@ -59,9 +67,10 @@ internal class Peer(
 
     /** Notes that the reader of [out] took [count] messages; wakes the owner's writability waiters at the low-water mark. */
     fun tookFromOut(count: Int) {
-        val left = sent - (taken + count)
+        val taken = takenCount.get() + count
+        val left = sentCount.get() - taken
         // A volatile store, so also the fence an SpscPipe's take needs before the signal's waiter is read.
-        taken += count
+        takenCount.set(taken)
         if (outCapacity <= 0 || left <= lowWater) owner?.writeSignal?.fire()
     }
 
