@@ -5,7 +5,6 @@ import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.lang.invoke.VarHandle
-import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.atomic.AtomicReference
 import kotlin.coroutines.resume
 
@@ -36,23 +35,38 @@ internal class SpscPipe(private val capacity: Int, private val written: Readines
         var next: Chunk? = null
     }
 
-    // Producer side.
-    private var tail = Chunk()
-    private var tailIndex = 0
-    private var sent = 0L
-    private var takenSeen = 0L
+    /**
+     * Each side's own plain fields, in an object of its own with padding behind, and the two published counts in
+     * [PaddedCounter]s: in one object, every message made the producer's and the consumer's CPUs trade a cache line
+     * that both were writing.
+     */
+    @Suppress("unused") // the padding is there to take space
+    private class Side(var chunk: Chunk) {
+        /** The next slot of [chunk] to fill (producer) or to take (consumer). */
+        var index = 0
 
-    // Consumer side.
-    private var head = tail
-    private var headIndex = 0
-    private var taken = 0L
-    private var sentSeen = 0L
+        /** Messages this side moved: sent (producer) or taken (consumer). */
+        var moved = 0L
+
+        /** The other side's published count, as this side last read it. */
+        var otherSeen = 0L
+        private val p1 = 0L
+        private val p2 = 0L
+        private val p3 = 0L
+        private val p4 = 0L
+        private val p5 = 0L
+        private val p6 = 0L
+        private val p7 = 0L
+    }
+
+    private val producer = Side(Chunk())
+    private val consumer = Side(producer.chunk)
 
     /** Messages queued so far, published by the producer. */
-    private val sentCount = AtomicLong()
+    private val sentCount = PaddedCounter()
 
     /** Messages taken so far, published by the consumer. */
-    private val takenCount = AtomicLong()
+    private val takenCount = PaddedCounter()
 
     /** A drained chunk the consumer hands back for the producer to reuse (saves one allocation per chunk). */
     private val spare = AtomicReference<Chunk?>(null)
@@ -66,18 +80,19 @@ internal class SpscPipe(private val capacity: Int, private val written: Readines
 
     override fun trySend(message: Message): Boolean {
         if (closed) return false
-        if (sent - takenSeen >= capacity) {
-            takenSeen = takenCount.get()
-            if (sent - takenSeen >= capacity) return false
+        val p = producer
+        if (p.moved - p.otherSeen >= capacity) {
+            p.otherSeen = takenCount.get()
+            if (p.moved - p.otherSeen >= capacity) return false
         }
-        if (tailIndex == CHUNK) {
+        if (p.index == CHUNK) {
             val fresh = spare.getAndSet(null)?.also { it.next = null } ?: Chunk()
-            tail.next = fresh
-            tail = fresh
-            tailIndex = 0
+            p.chunk.next = fresh
+            p.chunk = fresh
+            p.index = 0
         }
-        tail.slots[tailIndex++] = message
-        sentCount.lazySet(++sent)
+        p.chunk.slots[p.index++] = message
+        sentCount.lazySet(++p.moved)
         if (written != null) {
             VarHandle.fullFence()
             written.fire()
@@ -92,7 +107,7 @@ internal class SpscPipe(private val capacity: Int, private val written: Readines
             suspendCancellableCoroutine { cont ->
                 blockedSender.set(cont)
                 // Room (or a close) that came before the waiter was visible would wake nobody: look again.
-                if ((closed || sent - takenCount.get() < capacity) && blockedSender.compareAndSet(cont, null)) {
+                if ((closed || producer.moved - takenCount.get() < capacity) && blockedSender.compareAndSet(cont, null)) {
                     cont.resume(Unit)
                 }
                 cont.invokeOnCancellation { blockedSender.compareAndSet(cont, null) }
@@ -101,21 +116,22 @@ internal class SpscPipe(private val capacity: Int, private val written: Readines
     }
 
     override fun tryReceive(): Message? {
-        if (taken == sentSeen) {
-            sentSeen = sentCount.get()
-            if (taken == sentSeen) return empty()
+        val c = consumer
+        if (c.moved == c.otherSeen) {
+            c.otherSeen = sentCount.get()
+            if (c.moved == c.otherSeen) return empty()
         }
-        if (headIndex == CHUNK) {
-            val drained = head
-            head = drained.next!!
-            headIndex = 0
+        if (c.index == CHUNK) {
+            val drained = c.chunk
+            c.chunk = drained.next!!
+            c.index = 0
             spare.lazySet(drained)
         }
-        val slots = head.slots
-        val message = slots[headIndex]!!
-        slots[headIndex++] = null
-        takenCount.lazySet(++taken)
-        if (blockedSender.get() != null && sentCount.get() - taken <= lowWater) wakeSender()
+        val slots = c.chunk.slots
+        val message = slots[c.index]!!
+        slots[c.index++] = null
+        takenCount.lazySet(++c.moved)
+        if (blockedSender.get() != null && sentCount.get() - c.moved <= lowWater) wakeSender()
         return message
     }
 
