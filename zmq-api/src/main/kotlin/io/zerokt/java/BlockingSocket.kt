@@ -103,7 +103,7 @@ public class BlockingSocket(
     public fun send(message: Message) {
         lock(sendLock, "send")
         try {
-            sendWhole(withPending(message.frames))
+            sendWhole(withPending(message))
         } finally {
             sendLock.unlock()
         }
@@ -132,7 +132,7 @@ public class BlockingSocket(
     public fun trySend(message: Message): Boolean {
         lock(sendLock, "send")
         try {
-            val whole = withPending(message.frames)
+            val whole = withPending(message)
             if (!socket.trySend(whole)) return false
             pendingFrames.clear()
             return true
@@ -144,7 +144,7 @@ public class BlockingSocket(
     private fun send(last: Frame) {
         lock(sendLock, "send")
         try {
-            sendWhole(if (pendingFrames.isEmpty()) Message.of(last) else withPending(listOf(last)))
+            sendWhole(withPending(Message.of(last)))
         } finally {
             sendLock.unlock()
         }
@@ -159,9 +159,9 @@ public class BlockingSocket(
         }
     }
 
-    private fun withPending(rest: List<Frame>): Message {
-        if (pendingFrames.isEmpty()) return Message.wrap(rest)
-        return Message.wrap(ArrayList<Frame>(pendingFrames.size + rest.size).apply { addAll(pendingFrames); addAll(rest) })
+    private fun withPending(message: Message): Message {
+        if (pendingFrames.isEmpty()) return message
+        return Message.wrap(ArrayList<Frame>(pendingFrames.size + message.size).apply { addAll(pendingFrames); addAll(message.frames) })
     }
 
     /** Sends [message] under [sendLock]: the non-blocking path first, then a blocking wait. */

@@ -1,6 +1,7 @@
 package io.zerokt.engine.spi
 
 import io.zerokt.Frame
+import io.zerokt.Message
 
 /**
  * A growable byte buffer that the codec appends wire bytes to and the driver writes to the transport.
@@ -81,6 +82,14 @@ public class OutputBuffer(initialCapacity: Int = 16384) {
         ensureWritable(frame.size)
         frame.copyInto(array, size)
         size += frame.size
+    }
+
+    /** Appends the bytes of [message]'s frame at [index] (as [writeFrame] of that frame, without making it). */
+    public fun writeFrame(message: Message, index: Int) {
+        val n = message.frameSize(index)
+        ensureWritable(n)
+        message.copyFrameInto(index, array, size)
+        size += n
     }
 
     /** Appends [v] as 2 bytes, big-endian (low 16 bits). */

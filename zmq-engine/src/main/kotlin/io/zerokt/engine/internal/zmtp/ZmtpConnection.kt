@@ -158,13 +158,12 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
     fun encodeMessage(message: Message, out: OutputBuffer) {
         checkTraffic("encodeMessage")
         drainOutput(out)
-        val frames = message.frames
-        val last = frames.size - 1
+        val last = message.size - 1
         val codec = trafficCodec
         if (codec == null) {
-            for (i in 0..last) ZmtpFrames.writeMessageFrame(out, frames[i], i < last)
+            for (i in 0..last) ZmtpFrames.writeMessageFrame(out, message, i, i < last)
         } else {
-            for (i in 0..last) codec.encodeMessageFrame(frames[i], i < last, out)
+            for (i in 0..last) codec.encodeMessageFrame(message[i], i < last, out)
         }
     }
 
@@ -369,14 +368,14 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
             return
         }
         timers.onTrafficAfterPing()
-        val frame = Frame.wrap(body)
         val list = parts
         if (flags and ZmtpFrames.FLAG_MORE != 0) {
-            (list ?: ArrayList<Frame>(4).also { parts = it }).add(frame)
+            (list ?: ArrayList<Frame>(4).also { parts = it }).add(Frame.wrap(body))
         } else if (list == null) {
-            events.addLast(Message.wrap(listOf(frame), messageMetadata))
+            // A single-frame message: one object beside its bytes.
+            events.addLast(Message.wrap(body, messageMetadata))
         } else {
-            list.add(frame)
+            list.add(Frame.wrap(body))
             parts = null
             events.addLast(Message.wrap(list, messageMetadata))
         }

@@ -2,6 +2,7 @@ package io.zerokt.engine.internal.zmtp
 
 import io.zerokt.engine.spi.*
 import io.zerokt.Frame
+import io.zerokt.Message
 
 /**
  * ZMTP 3.x framing constants and the frame encoder (RFC 23 / RFC 37, section "Framing").
@@ -70,6 +71,14 @@ internal object ZmtpFrames {
         out.ensureWritable(9 + frame.size)
         writeHeader(out, if (more) FLAG_MORE else 0, frame.size)
         out.writeFrame(frame)
+    }
+
+    /** [writeMessageFrame] for [message]'s frame at [index], without making a [Frame] of it. */
+    fun writeMessageFrame(out: OutputBuffer, message: Message, index: Int, more: Boolean) {
+        val n = message.frameSize(index)
+        out.ensureWritable(9 + n)
+        writeHeader(out, if (more) FLAG_MORE else 0, n)
+        out.writeFrame(message, index)
     }
 
     /**
