@@ -134,9 +134,8 @@ internal class ZmtpConnection(private val config: ZmtpConfig) {
      * message, and no [ZmtpEvent.MessageReceived] to allocate.
      */
     fun drainEvents(into: MutableList<Any>) {
-        if (events.isEmpty()) return
-        into.addAll(events)
-        events.clear()
+        // One by one: addAll would copy the deque into a fresh array at every read.
+        while (true) into.add(events.removeFirstOrNull() ?: return)
     }
 
     /** True when protocol bytes (greeting, READY, PONG, PING, ERROR...) wait for [drainOutput]. */
