@@ -16,9 +16,11 @@ import io.zerokt.testing.JeroMqPeer
 import io.zerokt.testing.PyZmqPeer
 import io.zerokt.MonitorEvent
 import io.zerokt.MonitorEventType
+import io.zerokt.ProtocolError
 import io.zerokt.testing.await
 import io.zerokt.testing.awaitCondition
 import io.zerokt.testing.recordEvents
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.coroutineScope
@@ -34,7 +36,8 @@ import kotlin.time.Duration.Companion.seconds
  * libzmq tests skip loudly when pyzmq is missing, and fail under `-Dinterop.required=true` (CI).
  */
 class InteropMatrixTest : FunSpec({
-    timeout = 60_000
+    // A case that meets a JeroMQ stall runs twice, up to 30 s each.
+    timeout = 90_000
 
     val pairs = listOf(
         PUSH to PULL, PULL to PUSH, REQ to REP, REP to REQ, DEALER to ROUTER, ROUTER to DEALER,
@@ -48,51 +51,85 @@ class InteropMatrixTest : FunSpec({
             val name = "$ours (ZeroKt, ${if (weBind) "binds" else "connects"}) talks to $theirs ($implementation) over $transport"
             test(name).config(enabledOrReasonIf = if (implementation == "libzmq") Interop.libzmqEnabledOrReason else { _ -> io.kotest.core.test.Enabled.enabled }) {
                 if (implementation == "libzmq") Interop.requireLibzmq()
-                testContext().use { ctx ->
-                    start().use { peer ->
-                        val socket = ctx.socket(ours)
-                        socket.linger = 0
-                        // JeroMQ 0.6.0 sometimes leaves a fresh connection without its greeting (zeromq/jeromq#1022):
-                        // a short handshake limit on both sides remakes such a connection within seconds.
-                        socket.handshakeInterval = 2_000
-                        // Every monitor event of the test, shown with any failure: which connections came and went.
-                        val history = recordEvents(socket.monitor())
-                        try {
-                            withTimeout(30.seconds) {
-                                io { peer.socket(theirs) }
-                                if (theirs == SUB) io { peer.setOption("SUBSCRIBE", "A") }
-                                if (ours == SUB) socket.subscribe("A")
-                                val endpoint = when (transport) {
-                                    "tcp" -> "tcp://127.0.0.1:*"
-                                    "ipc" -> Endpoints.ipcEndpoint()
-                                    else -> Endpoints.ipcAbstractEndpoint()
-                                }
-                                if (weBind && implementation == "JeroMQ") {
-                                    socket.bind(endpoint)
-                                    connectJeroMq(socket, peer, socket.lastEndpoint!!)
-                                } else if (weBind) {
-                                    socket.bind(endpoint)
-                                    io { peer.connect(socket.lastEndpoint!!) }
-                                } else {
-                                    val bound = io { peer.bind(endpoint) }
-                                    socket.connect(bound)
-                                }
-                                exchange(socket, ours, peer, theirs)
-                            }
-                        } catch (e: AssertionError) {
-                            throw AssertionError("${e.message}\nmonitor events of our socket: ${history.events}", e)
-                        } catch (e: TimeoutCancellationException) {
-                            throw AssertionError("${e.message}\nmonitor events of our socket: ${history.events}", e)
-                        } finally {
-                            history.close()
-                        }
-                        socket.close()
-                    }
+                try {
+                    runCase(start, transport, implementation, ours, theirs, weBind)
+                } catch (e: JeroMqStalled) {
+                    // JeroMQ 0.6.0's poller can leave a connection it makes, or re-makes, without its selector
+                    // registration (zeromq/jeromq#1022): no greeting, or no read after the handshake. Such a run is
+                    // made once more from a fresh context and peer; a failure without a stall fails at once.
+                    println("$name: JeroMQ stalled (zeromq/jeromq#1022?); running it once more. ${e.message}")
+                    runCase(start, transport, implementation, ours, theirs, weBind)
                 }
             }
         }
     }
 })
+
+/** A JeroMQ case that failed after a connection stalled or was re-made (see [runCase]). */
+private class JeroMqStalled(message: String, cause: Throwable) : AssertionError(message, cause)
+
+/** True when [events] show a connection that made no handshake in time, or more than one connection. */
+private fun stalled(events: List<MonitorEvent>): Boolean =
+    events.any { it.protocolError == ProtocolError.HANDSHAKE_TIMEOUT } ||
+        events.count { it.type == MonitorEventType.ACCEPTED || it.type == MonitorEventType.CONNECTED } > 1
+
+/** One case: [ours] (ZeroKt) against [theirs] on a fresh peer from [start], binding or connecting per [weBind]. */
+private suspend fun runCase(
+    start: () -> InteropPeer,
+    transport: String,
+    implementation: String,
+    ours: SocketType,
+    theirs: SocketType,
+    weBind: Boolean,
+) = coroutineScope {
+    testContext().use { ctx ->
+        start().use { peer ->
+            val socket = ctx.socket(ours)
+            socket.linger = 0
+            // JeroMQ 0.6.0 sometimes leaves a fresh connection without its greeting (zeromq/jeromq#1022):
+            // a short handshake limit on both sides remakes such a connection within seconds.
+            socket.handshakeInterval = 2_000
+            // Every monitor event of the test, shown with any failure: which connections came and went.
+            val history = recordEvents(socket.monitor())
+            fun failed(e: Throwable): AssertionError {
+                val message = "${e.message}\nmonitor events of our socket: ${history.events}"
+                return if (implementation == "JeroMQ" && stalled(history.events)) JeroMqStalled(message, e) else AssertionError(message, e)
+            }
+            try {
+                withTimeout(30.seconds) {
+                    io { peer.socket(theirs) }
+                    if (theirs == SUB) io { peer.setOption("SUBSCRIBE", "A") }
+                    if (ours == SUB) socket.subscribe("A")
+                    val endpoint = when (transport) {
+                        "tcp" -> "tcp://127.0.0.1:*"
+                        "ipc" -> Endpoints.ipcEndpoint()
+                        else -> Endpoints.ipcAbstractEndpoint()
+                    }
+                    if (weBind && implementation == "JeroMQ") {
+                        socket.bind(endpoint)
+                        connectJeroMq(socket, peer, socket.lastEndpoint!!)
+                    } else if (weBind) {
+                        socket.bind(endpoint)
+                        io { peer.connect(socket.lastEndpoint!!) }
+                    } else {
+                        val bound = io { peer.bind(endpoint) }
+                        socket.connect(bound)
+                    }
+                    exchange(socket, ours, peer, theirs)
+                }
+            } catch (e: TimeoutCancellationException) {
+                throw failed(e)
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Throwable) {
+                throw failed(e) // an assertion, or a peer's missing reply (null) met by `!!`
+            } finally {
+                history.close()
+            }
+            socket.close()
+        }
+    }
+}
 
 private suspend fun <T> io(block: () -> T): T = withContext(Dispatchers.IO) { block() }
 
