@@ -56,7 +56,19 @@ internal class Peer(
      * True when [out] has room for another message (ZMQ_POLLOUT for this pipe). Exact for what the load balancer
      * sends; the few messages the engine adds itself (a probe, a welcome) only make it err towards "room".
      */
-    fun hasRoom(): Boolean = outCapacity <= 0 || sentCount.get() - takenCount.get() < outCapacity
+    fun hasRoom(): Boolean {
+        if (outCapacity <= 0) return true
+        val sent = sentCount.get()
+        if (sent - takenSeen < outCapacity) return true
+        takenSeen = takenCount.get()
+        return sent - takenSeen < outCapacity
+    }
+
+    /**
+     * The sender's last reading of the taken count ([hasRoom] reads the reader's line again only when the pipe looks
+     * full). Plain: a stale or racing value only makes [hasRoom] read again.
+     */
+    private var takenSeen = 0L
 
     /**
      * The fill level at or below which the reader of [out] wakes the owner's writability waiters: half the capacity
@@ -68,10 +80,11 @@ internal class Peer(
     /** Notes that the reader of [out] took [count] messages; wakes the owner's writability waiters at the low-water mark. */
     fun tookFromOut(count: Int) {
         val taken = takenCount.get() + count
-        val left = sentCount.get() - taken
         // A volatile store, so also the fence an SpscPipe's take needs before the signal's waiter is read.
         takenCount.set(taken)
-        if (outCapacity <= 0 || left <= lowWater) owner?.writeSignal?.fire()
+        // The sender's count is read only when someone waits: its line then stays with the sender while both run.
+        val signal = owner?.writeSignal ?: return
+        if (signal.isArmed && (outCapacity <= 0 || sentCount.get() - taken <= lowWater)) signal.fire()
     }
 
     /** The peer's routing id as a ROUTER sees it (from the handshake's Identity, or generated). */

@@ -23,6 +23,9 @@ internal class ReadinessSignal {
         }
     }
 
+    /** True when a waiter is armed (a [fire] now would wake someone). */
+    val isArmed: Boolean get() = waiter.get() != null
+
     /** Wakes every armed waiter, so each looks at its condition again. */
     fun fire() {
         if (waiter.get() == null) return
