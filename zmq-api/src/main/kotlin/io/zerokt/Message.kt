@@ -69,6 +69,12 @@ public class Message private constructor(
     /** The last frame. */
     public fun last(): Frame = if (rest == null) first() else rest[rest.size - 1]
 
+    /** The byte at [index] of the first frame (as `first()[index]`, without making the frame). */
+    public fun byteAt(index: Int): Byte {
+        if (index < 0 || index >= headSize) throw IndexOutOfBoundsException("index $index out of 0 until $headSize")
+        return headArray[headOffset + index]
+    }
+
     /** The size in bytes of the frame at [index] (as `get(index).size`, without making the frame). */
     public fun frameSize(index: Int): Int = if (index == 0) headSize else get(index).size
 

@@ -38,6 +38,8 @@ class MessageTest : FunSpec({
         m.frames shouldBe listOf(Frame.of("hello"))
         m.toByteArray().decodeToString() shouldBe "hello"
         m.frameSize(0) shouldBe 5
+        (0 until 5).map { m.byteAt(it).toInt().toChar() }.joinToString("") shouldBe "hello"
+        shouldThrow<IndexOutOfBoundsException> { m.byteAt(5) }
         val out = ByteArray(7)
         m.copyFrameInto(0, out, 1)
         out.decodeToString(1, 6) shouldBe "hello"

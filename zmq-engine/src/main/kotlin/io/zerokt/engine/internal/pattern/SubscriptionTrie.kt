@@ -1,6 +1,7 @@
 package io.zerokt.engine.internal.pattern
 
 import io.zerokt.Frame
+import io.zerokt.Message
 
 /**
  * A prefix trie of subscriptions with a count per topic (libzmq's `trie_t`): the same topic subscribed twice
@@ -59,11 +60,16 @@ internal class SubscriptionTrie {
     }
 
     /** True when some subscribed topic is a prefix of [data] (the empty topic matches everything). */
-    fun matches(data: Frame): Boolean {
+    fun matches(data: Frame): Boolean = matches(data.size) { data[it] }
+
+    /** True when some subscribed topic is a prefix of [message]'s first frame, read in place (no [Frame] made). */
+    fun matches(message: Message): Boolean = matches(message.frameSize(0)) { message.byteAt(it) }
+
+    private inline fun matches(size: Int, byteAt: (Int) -> Byte): Boolean {
         var node = root
         if (node.count > 0) return true
-        for (i in 0 until data.size) {
-            node = node.children?.get(data[i]) ?: return false
+        for (i in 0 until size) {
+            node = node.children?.get(byteAt(i)) ?: return false
             if (node.count > 0) return true
         }
         return false

@@ -135,11 +135,10 @@ internal class PubBehaviour(socket: RealSocket, private val extended: Boolean) :
     }
 
     private fun matchingPeers(message: Message): List<Peer> {
-        val first = message.first()
         val invert = socket.options.invertMatching
         val peers = socket.peers
         synchronized(subscriptionsLock) {
-            return peers.filter { it.subscriptions.matches(first) != invert }
+            return peers.filter { it.subscriptions.matches(message) != invert }
         }
     }
 

@@ -105,7 +105,7 @@ internal class SubBehaviour(socket: RealSocket, private val extended: Boolean) :
     /** SUB keeps what matches its subscriptions; XSUB keeps everything (the publisher filters, as libzmq's XSUB). */
     private fun wanted(message: Message): Boolean {
         if (extended) return true
-        val matches = synchronized(socket.lock) { subscriptions.matches(message.first()) }
+        val matches = synchronized(socket.lock) { subscriptions.matches(message) }
         return matches != socket.options.invertMatching
     }
 
