@@ -4,8 +4,11 @@ import io.netty.buffer.ByteBuf
 import io.netty.buffer.Unpooled
 import io.netty.channel.Channel
 import io.netty.channel.ChannelDuplexHandler
+import io.netty.channel.ChannelFutureListener
 import io.netty.channel.ChannelHandlerContext
 import io.netty.channel.ChannelPromise
+import io.netty.channel.unix.Socket
+import io.netty.channel.unix.UnixChannel
 import io.netty.channel.uring.IoUringChannelOption
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.ZeroKtInternalApi
@@ -16,6 +19,7 @@ import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.io.IOException
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.resume
 
 /**
@@ -31,9 +35,17 @@ import kotlin.coroutines.resume
  * Writes: [write] copies the engine's batch into one pooled direct buffer and hands it to the channel without
  * waiting for the kernel; it suspends only while the channel is over its write high-water mark. With [cork], the
  * socket is corked once a second write queues behind one in flight and uncorked when the last completes (`TCP_CORK`).
+ *
+ * Direct writes ([writeNow], REQ and REP): while no write handed to the channel is still in flight, a sender writes
+ * a request or reply from its own thread with one `send(2)`, as the default engine does, instead of waking the event
+ * loop to submit it. It writes on a duplicate of the channel's descriptor made by [duplicator] (see
+ * [DescriptorDuplicator] for why), closed when the channel goes inactive or the stream closes.
  */
 @OptIn(ZeroKtInternalApi::class)
-internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), ByteStream {
+internal class UringStream(
+    private val cork: Boolean,
+    private val duplicator: DescriptorDuplicator?,
+) : ChannelDuplexHandler(), ByteStream {
     @Volatile private var channel: Channel? = null
     @Volatile override var remoteAddress: String = "unknown"
 
@@ -52,6 +64,20 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
 
     /** True while TCP_CORK is set; touched on the event loop only. */
     private var corked = false
+
+    /** Writes handed to the channel and not completed yet: a direct write waits until there are none. */
+    private val pendingWrites = AtomicInteger()
+    private val writeDone = ChannelFutureListener { pendingWrites.decrementAndGet() }
+
+    /** Guards [direct], [directBuffer] and [directClosed]: a direct write never overlaps closing its descriptor. */
+    private val directLock = Any()
+
+    /** The duplicate descriptor direct writes use; made by the first [writeNow], on the event loop. */
+    private var direct: Socket? = null
+
+    /** Where a direct write's bytes are copied for `send(2)` (a pooled direct buffer, released on close). */
+    private var directBuffer: ByteBuf? = null
+    private var directClosed = false
 
     /** The channel's event loop as a dispatcher: the connection's driver runs there, next to its reads and writes. */
     @Volatile private var loop: CoroutineDispatcher? = null
@@ -89,6 +115,7 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
     }
 
     override fun channelInactive(ctx: ChannelHandlerContext) {
+        closeDirect()
         synchronized(lock) { ended = true }
         wakeAll()
         ctx.fireChannelInactive()
@@ -168,7 +195,12 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
         checkWritable()
         val buf = ch.alloc().directBuffer(length)
         buf.writeBytes(source, offset, length)
-        ch.writeAndFlush(buf, ch.voidPromise())
+        pendingWrites.incrementAndGet()
+        val promise = ch.newPromise()
+        ch.writeAndFlush(buf, promise)
+        // Added last, so that TCP_CORK's listener (added by the handler's write) has uncorked before a direct
+        // write sees no writes pending.
+        promise.addListener(writeDone)
         while (!ch.isWritable) {
             checkWritable()
             suspendCancellableCoroutine { cont ->
@@ -180,6 +212,61 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
                 if (ready) cont.resume(Unit)
                 cont.invokeOnCancellation { synchronized(lock) { if (writeWaiter === cont) writeWaiter = null } }
             }
+        }
+    }
+
+    override fun writeNow(source: ByteArray, offset: Int, length: Int): Int {
+        val ch = channel ?: return -1
+        if (duplicator == null) return -1
+        synchronized(directLock) {
+            if (directClosed) {
+                if (length == 0) return -1
+                throw IOException("the connection was closed")
+            }
+            val socket = direct ?: openDirect(ch) ?: return if (length == 0) -1 else 0
+            // Bytes handed to the channel before these may not have reached the kernel: the writer queues these.
+            if (length == 0 || pendingWrites.get() != 0) return 0
+            val n = minOf(length, DIRECT_MAX_BYTES)
+            var buf = directBuffer
+            if (buf == null || buf.capacity() < n) {
+                buf?.release()
+                buf = ch.alloc().directBuffer(maxOf(n, DIRECT_INITIAL_BYTES)).also { directBuffer = it }
+            }
+            buf.clear().writeBytes(source, offset, n)
+            return if (buf.hasMemoryAddress()) {
+                socket.sendAddress(buf.memoryAddress(), 0, n)
+            } else {
+                val nio = buf.internalNioBuffer(0, n)
+                socket.send(nio, nio.position(), nio.limit())
+            }
+        }
+    }
+
+    /**
+     * Duplicates the channel's descriptor for direct writes, on the event loop only: there Netty cannot be closing
+     * it, so the number is still the channel's. Null when that cannot be done (direct writes stay off).
+     */
+    private fun openDirect(ch: Channel): Socket? {
+        val duplicator = duplicator ?: return null
+        if (!ch.eventLoop().inEventLoop() || !ch.isActive) return null
+        val fd = (ch as? UnixChannel)?.fd()?.takeIf { it.isOpen }?.intValue() ?: return null
+        val copy = try {
+            duplicator.duplicate(fd)
+        } catch (e: IOException) {
+            directClosed = true
+            return null
+        }
+        return Socket(copy).also { direct = it }
+    }
+
+    /** Closes the direct-write descriptor and buffer. Idempotent. */
+    private fun closeDirect() {
+        synchronized(directLock) {
+            directClosed = true
+            runCatching { direct?.close() }
+            direct = null
+            directBuffer?.release()
+            directBuffer = null
         }
     }
 
@@ -201,6 +288,8 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
         }
         dropped.forEach { it.release() }
         wakeAll()
+        // What direct writes sent is in the kernel already; the channel's own descriptor keeps the connection open.
+        closeDirect()
         val ch = channel ?: return
         if (!ch.isActive) {
             ch.close()
@@ -241,6 +330,12 @@ internal class UringStream(private val cork: Boolean) : ChannelDuplexHandler(), 
 
         /** Queued received bytes at or below which a paused read resumes. */
         const val RESUME_BYTES = 256 shl 10
+
+        /** The most bytes one direct write sends; the writer sends the rest of a larger message. */
+        const val DIRECT_MAX_BYTES = 64 shl 10
+
+        /** The direct-write buffer's first capacity. */
+        const val DIRECT_INITIAL_BYTES = 4 shl 10
 
         /** The longest a closed stream waits for its last writes to reach the kernel. */
         const val CLOSE_GRACE_MILLIS = 2_000L

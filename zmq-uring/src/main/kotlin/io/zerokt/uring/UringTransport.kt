@@ -49,6 +49,9 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         IoUringIoHandler.newFactory(settings.handlerConfig()),
     )
 
+    /** Duplicates connections' descriptors for direct writes (REQ and REP); closed by [close]. */
+    private val duplicator = DescriptorDuplicator()
+
     /** Every channel this transport opened and that is not closed yet: [close] closes what is left. */
     private val open: MutableSet<Channel> = java.util.concurrent.ConcurrentHashMap.newKeySet()
 
@@ -67,7 +70,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
             .childHandler(object : ChannelInitializer<Channel>() {
                 override fun initChannel(ch: Channel) {
                     track(ch)
-                    val stream = UringStream(cork = options.tcpCork && scheme == "tcp")
+                    val stream = UringStream(cork = options.tcpCork && scheme == "tcp", duplicator)
                     stream.remoteAddress = remoteOf(ch, scheme, listener.ipcPath)
                     ch.pipeline().addLast(stream)
                     listener.offer(stream)
@@ -102,7 +105,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     }
 
     override suspend fun connect(scheme: String, address: String, options: TransportOptions): ByteStream {
-        val stream = UringStream(cork = options.tcpCork && scheme == "tcp")
+        val stream = UringStream(cork = options.tcpCork && scheme == "tcp", duplicator)
         val bootstrap = Bootstrap().group(group).handler(object : ChannelInitializer<Channel>() {
             override fun initChannel(ch: Channel) {
                 track(ch)
@@ -173,6 +176,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
             runCatching { channel.writeAndFlush(Unpooled.EMPTY_BUFFER).awaitUninterruptibly(left) }
         }
         channels.forEach { it.close().awaitUninterruptibly(SHUTDOWN_MILLIS) }
+        duplicator.close()
         group.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_MILLIS * 5)
     }
 

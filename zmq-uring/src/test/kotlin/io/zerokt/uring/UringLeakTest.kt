@@ -61,6 +61,34 @@ class UringLeakTest : FunSpec({
         }
     }
 
+    test("1,000 io_uring REQ/REP connect/disconnect cycles SHALL close every duplicated descriptor") {
+        // REQ and REP write directly on a duplicate of each connection's descriptor (UringStream.writeNow).
+        withTimeout(120.seconds) {
+            Context().use { ctx ->
+                val rep = ctx.socket(SocketType.REP).apply { linger = 0; ioUring = true }
+                rep.bind("tcp://127.0.0.1:*")
+                val endpoint = rep.lastEndpoint!!
+                suspend fun cycle(i: Int) {
+                    val req = ctx.socket(SocketType.REQ).apply { linger = 0; ioUring = true }
+                    req.connect(endpoint)
+                    req.send(Message("q$i"))
+                    rep.receive().decodeToString() shouldBe "q$i"
+                    rep.send(Message("r$i"))
+                    req.receive().decodeToString() shouldBe "r$i"
+                    req.close()
+                }
+                repeat(50) { cycle(it) }
+                NettyLeaks.collect()
+                val leaksBefore = NettyLeaks.count
+                val baseline = ResourceCounts.current()
+                repeat(1_000) { cycle(it) }
+                awaitResourcesBackTo(baseline, threadSlack = 4, fdSlack = 0, timeout = 30.seconds)
+                NettyLeaks.collect()
+                withClue(NettyLeaks.reports) { NettyLeaks.count shouldBe leaksBefore }
+            }
+        }
+    }
+
     test("peers that reset the connection in the middle of a frame SHALL be dropped without leaks") {
         withTimeout(120.seconds) {
             Context().use { ctx ->

@@ -1,0 +1,141 @@
+package io.zerokt.uring
+
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
+import io.zerokt.engine.spi.ByteStream
+import io.zerokt.engine.spi.TransportOptions
+import io.zerokt.engine.spi.ZeroKtInternalApi
+import io.zerokt.testing.ResourceCounts
+import io.zerokt.testing.awaitResourcesBackTo
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
+import java.io.IOException
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * [UringStream.writeNow], the direct write REQ and REP use: it writes from the calling thread on a duplicate of the
+ * channel's descriptor, only once the event loop made that duplicate, never ahead of a write still in flight, never
+ * after close, and the duplicate is closed with the stream.
+ */
+@OptIn(ZeroKtInternalApi::class)
+class UringDirectWriteTest : FunSpec({
+    timeout = 60_000
+    val none = ByteArray(0)
+
+    suspend fun readExactly(stream: ByteStream, size: Int): ByteArray {
+        val bytes = ByteArray(size)
+        var at = 0
+        while (at < size) {
+            val n = stream.read(bytes, at, size - at)
+            check(n > 0) { "the stream ended after $at of $size bytes" }
+            at += n
+        }
+        return bytes
+    }
+
+    /** A connected pair on [transport] over [scheme]; both ends and the listener are closed after [block]. */
+    suspend fun connected(transport: UringTransport, scheme: String, block: suspend (client: ByteStream, server: ByteStream) -> Unit) {
+        val listener = transport.listen(scheme, if (scheme == "tcp") "127.0.0.1:*" else "*", TransportOptions())
+        val client = transport.connect(scheme, listener.endpoint.substringAfter("://"), TransportOptions())
+        val server = listener.accept()
+        try {
+            block(client, server)
+        } finally {
+            client.close()
+            server.close()
+            listener.close()
+        }
+    }
+
+    /** Asks, on the stream's event loop as the connection's driver does, whether direct writes are possible. */
+    suspend fun enableDirect(stream: ByteStream): Int = withContext(stream.dispatcher!!) { stream.writeNow(none, 0, 0) }
+
+    for (scheme in listOf("tcp", "ipc")) {
+        test("over $scheme, a direct write SHALL send from the calling thread once the event loop has duplicated the descriptor") {
+            withTimeout(30.seconds) {
+                val transport = UringTransport(1, UringSettings.of(emptyMap()))
+                try {
+                    connected(transport, scheme) { client, server ->
+                        // Not on the event loop and no duplicate yet: no direct writes (the probe says so, a write takes nothing).
+                        client.writeNow(none, 0, 0) shouldBe -1
+                        client.writeNow(byteArrayOf(1), 0, 1) shouldBe 0
+                        enableDirect(client) shouldBe 0
+                        val hello = "hello from the sender's thread".encodeToByteArray()
+                        client.writeNow(hello, 0, hello.size) shouldBe hello.size
+                        readExactly(server, hello.size).decodeToString() shouldBe "hello from the sender's thread"
+                        // Larger than one direct write's buffer: the kernel takes at most 64 KiB, the caller sends the rest.
+                        val big = ByteArray(200_000) { it.toByte() }
+                        val n = client.writeNow(big, 0, big.size)
+                        (n in 1..UringStream.DIRECT_MAX_BYTES) shouldBe true
+                        client.write(big, n, big.size - n)
+                        readExactly(server, big.size).contentEquals(big) shouldBe true
+                    }
+                } finally {
+                    transport.close()
+                }
+            }
+        }
+    }
+
+    test("a direct write SHALL take nothing while a write handed to the channel is still in flight, so order holds") {
+        withTimeout(30.seconds) {
+            val transport = UringTransport(1, UringSettings.of(emptyMap()))
+            try {
+                connected(transport, "tcp") { client, server ->
+                    enableDirect(client) shouldBe 0
+                    // 8 MiB to a peer that does not read yet: the kernel's buffers fill, the rest waits in the channel.
+                    val bulk = ByteArray(8 shl 20) { (it * 7).toByte() }
+                    coroutineScope {
+                        val writer = launch(client.dispatcher!!) { client.write(bulk, 0, bulk.size) }
+                        delay(200)
+                        val tail = "after the bulk".encodeToByteArray()
+                        client.writeNow(tail, 0, tail.size) shouldBe 0
+                        readExactly(server, bulk.size).contentEquals(bulk) shouldBe true
+                        writer.join()
+                        // Once every handed-over write has completed, direct writes go again, after the bulk.
+                        var n = 0
+                        while (n == 0) {
+                            n = client.writeNow(tail, 0, tail.size)
+                            if (n == 0) delay(1)
+                        }
+                        n shouldBe tail.size
+                        readExactly(server, tail.size).decodeToString() shouldBe "after the bulk"
+                    }
+                }
+            } finally {
+                transport.close()
+            }
+        }
+    }
+
+    test("a closed stream SHALL refuse direct writes, and its duplicate descriptor SHALL be closed") {
+        withTimeout(30.seconds) {
+            val transport = UringTransport(1, UringSettings.of(emptyMap()))
+            try {
+                // Warm up once, so that the descriptor pair and the event loop's thread are part of the baseline.
+                connected(transport, "tcp") { client, _ -> enableDirect(client) shouldBe 0 }
+                val baseline = withContext(Dispatchers.IO) { ResourceCounts.current() }
+                repeat(50) {
+                    connected(transport, "tcp") { client, server ->
+                        enableDirect(client) shouldBe 0
+                        enableDirect(server) shouldBe 0
+                        client.close()
+                        client.writeNow(none, 0, 0) shouldBe -1
+                        shouldThrow<IOException> { client.writeNow(byteArrayOf(1), 0, 1) }
+                        // The peer sees the end of the stream: the duplicate does not keep the connection open.
+                        val buffer = ByteArray(16)
+                        server.read(buffer, 0, buffer.size) shouldBe -1
+                    }
+                }
+                awaitResourcesBackTo(baseline, threadSlack = 0, fdSlack = 0, timeout = 10.seconds)
+            } finally {
+                transport.close()
+            }
+        }
+    }
+})
