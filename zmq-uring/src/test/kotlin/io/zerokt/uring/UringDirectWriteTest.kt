@@ -39,9 +39,14 @@ class UringDirectWriteTest : FunSpec({
     }
 
     /** A connected pair on [transport] over [scheme]; both ends and the listener are closed after [block]. */
-    suspend fun connected(transport: UringTransport, scheme: String, block: suspend (client: ByteStream, server: ByteStream) -> Unit) {
-        val listener = transport.listen(scheme, if (scheme == "tcp") "127.0.0.1:*" else "*", TransportOptions())
-        val client = transport.connect(scheme, listener.endpoint.substringAfter("://"), TransportOptions())
+    suspend fun connected(
+        transport: UringTransport,
+        scheme: String,
+        options: TransportOptions = TransportOptions(),
+        block: suspend (client: ByteStream, server: ByteStream) -> Unit,
+    ) {
+        val listener = transport.listen(scheme, if (scheme == "tcp") "127.0.0.1:*" else "*", options)
+        val client = transport.connect(scheme, listener.endpoint.substringAfter("://"), options)
         val server = listener.accept()
         try {
             block(client, server)
@@ -86,7 +91,9 @@ class UringDirectWriteTest : FunSpec({
         withTimeout(30.seconds) {
             val transport = UringTransport(1, UringSettings.of(emptyMap()))
             try {
-                connected(transport, "tcp") { client, server ->
+                // Small kernel buffers: loopback's autotuned ones can take all of 8 MiB before the peer reads.
+                val small = TransportOptions(sendBuffer = 64 shl 10, receiveBuffer = 64 shl 10)
+                connected(transport, "tcp", small) { client, server ->
                     enableDirect(client) shouldBe 0
                     // 8 MiB to a peer that does not read yet: the kernel's buffers fill, the rest waits in the channel.
                     val bulk = ByteArray(8 shl 20) { (it * 7).toByte() }
