@@ -196,8 +196,10 @@ public const val ZKT_IO_URING_TCP_CORK: Int = 0x5A4B_0002
 public const val ZKT_IO_URING_SEND_ZC_THRESHOLD: Int = 0x5A4B_0003
 
 /**
- * `ZKT_IO_URING_MULTISHOT` (socket option, io_uring engine only): 1 receives with multishot `recv` into the
- * context's buffer ring, where the kernel has both.
+ * `ZKT_IO_URING_MULTISHOT` (socket option, io_uring engine only): 1 receives into the context's buffer ring
+ * (kernel-selected buffers), where the kernel has one. The receives are single-shot unless the application sets
+ * Netty's `io.netty.iouring.recvMultiShotEnabled=true`: Netty 4.2.18's multishot receive keeps reading while a slow
+ * socket has paused its reading, so memory would grow without bound.
  */
 public const val ZKT_IO_URING_MULTISHOT: Int = 0x5A4B_0004
 

@@ -17,13 +17,17 @@ import io.zerokt.ZKT_CTX_IO_URING_RING_SIZE
  * @property bufferSize bytes per buffer of the receive buffer ring.
  */
 internal class UringSettings(val ringSize: Int, val bufferRingSize: Int, val bufferSize: Int) {
-    /** True when the kernel can register a buffer ring and receive multishot: multishot sockets then use the ring. */
-    val multishotSupported: Boolean = IoUring.isRegisterBufferRingSupported() && IoUring.isRecvMultishotEnabled()
+    init {
+        NettyUringDefaults.apply()
+    }
+
+    /** True when the kernel can register a buffer ring: sockets with the multishot option then receive into it. */
+    val bufferRingSupported: Boolean = IoUring.isRegisterBufferRingSupported()
 
     /** Netty's handler config: the ring size, and the receive buffer ring where the kernel has one. */
     fun handlerConfig(): IoUringIoHandlerConfig {
         val config = IoUringIoHandlerConfig().setRingSize(ringSize)
-        if (multishotSupported) {
+        if (bufferRingSupported) {
             val ring = IoUringBufferRingConfig.builder()
                 .bufferGroupId(BUFFER_GROUP)
                 .bufferRingSize(bufferRingSize.toShort())

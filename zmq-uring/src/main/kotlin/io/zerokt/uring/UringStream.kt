@@ -173,6 +173,9 @@ internal class UringStream(
         }
     }
 
+    /** Received bytes queued and not read yet (for tests). */
+    internal val queued: Int get() = synchronized(lock) { queuedBytes }
+
     override fun readNow(destination: ByteArray, offset: Int, length: Int): Int {
         synchronized(lock) {
             if (closed) throw IOException("the connection was closed")

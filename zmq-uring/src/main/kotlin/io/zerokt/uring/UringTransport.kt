@@ -141,7 +141,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         // Netty's default guess starts each connection's reads at 2 KiB and grows slowly; starting at 16 KiB (up to
         // 64 KiB) took 64 KiB PUSH/PULL from about 10k to 13-16k msg/s on this machine (3 runs each).
         set(ChannelOption.RCVBUF_ALLOCATOR.any(), AdaptiveRecvByteBufAllocator(READ_MIN, READ_INITIAL, READ_MAX))
-        if (options.multishotReceive && settings.multishotSupported) {
+        if (options.multishotReceive && settings.bufferRingSupported) {
             set(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID.any(), UringSettings.BUFFER_GROUP)
         }
         if (options.sendBuffer > 0) set(ChannelOption.SO_SNDBUF.any(), options.sendBuffer)

@@ -1,0 +1,80 @@
+package io.zerokt.uring
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.ints.shouldBeLessThan
+import io.kotest.matchers.shouldBe
+import io.zerokt.engine.spi.TransportOptions
+import io.zerokt.engine.spi.ZeroKtInternalApi
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * A connection whose socket reads slower than its peer writes SHALL stop reading from the kernel once
+ * [UringStream.PAUSE_BYTES] are queued, with plain receives and with receives into the buffer ring, and SHALL deliver
+ * every byte in order. (With Netty's multishot receive the queue grew to 30 MB here: see [NettyUringDefaults].)
+ */
+@OptIn(ZeroKtInternalApi::class)
+class UringReadPauseTest : FunSpec({
+    timeout = 120_000
+
+    /** The pause limit, plus what the kernel may hand over before a pause takes effect (about one read's worth). */
+    val bound = UringStream.PAUSE_BYTES + (4 shl 20)
+
+    for (ring in listOf(false, true)) {
+        val receive = if (ring) "receives into the buffer ring" else "plain receives"
+        test("with $receive, a slow reader SHALL keep the queue near the pause limit and lose nothing") {
+            withTimeout(90.seconds) {
+                val transport = UringTransport(1, UringSettings.of(emptyMap()))
+                try {
+                    val options = TransportOptions(multishotReceive = ring)
+                    val listener = transport.listen("tcp", "127.0.0.1:*", options)
+                    val client = transport.connect("tcp", listener.endpoint.substringAfter("://"), options)
+                    val server = listener.accept() as UringStream
+                    val total = 128 shl 20
+                    coroutineScope {
+                        launch(client.dispatcher!!) {
+                            val chunk = ByteArray(66 * 1000) // many frames' worth per write, as the engine's batches are
+                            var sent = 0
+                            while (sent < total) {
+                                val n = minOf(chunk.size, total - sent)
+                                for (i in 0 until n) chunk[i] = (sent + i).toByte()
+                                client.write(chunk, 0, n)
+                                sent += n
+                            }
+                        }
+                        // Nobody reads for a while: reading pauses.
+                        delay(1_000)
+                        server.queued shouldBeLessThan bound
+                        // Then a reader slower than the writer, on the event loop as the engine's reader is: reading
+                        // pauses and resumes over and over.
+                        val buffer = ByteArray(4096)
+                        var received = 0
+                        var most = 0
+                        var reads = 0
+                        withContext(server.dispatcher!!) {
+                            while (received < total) {
+                                if (++reads % 16 == 0) delay(1)
+                                most = maxOf(most, server.queued)
+                                val n = server.read(buffer, 0, buffer.size)
+                                check(n > 0) { "the stream ended after $received bytes" }
+                                for (i in 0 until n) check(buffer[i] == (received + i).toByte()) { "byte ${received + i} differs" }
+                                received += n
+                            }
+                        }
+                        received shouldBe total
+                        most shouldBeLessThan bound
+                    }
+                    client.close()
+                    server.close()
+                    listener.close()
+                } finally {
+                    transport.close()
+                }
+            }
+        }
+    }
+})
