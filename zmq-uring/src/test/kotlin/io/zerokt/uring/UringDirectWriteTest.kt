@@ -9,6 +9,7 @@ import io.zerokt.engine.spi.ZeroKtInternalApi
 import io.zerokt.testing.ResourceCounts
 import io.zerokt.testing.awaitResourcesBackTo
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
@@ -73,12 +74,15 @@ class UringDirectWriteTest : FunSpec({
                         val hello = "hello from the sender's thread".encodeToByteArray()
                         client.writeNow(hello, 0, hello.size) shouldBe hello.size
                         readExactly(server, hello.size).decodeToString() shouldBe "hello from the sender's thread"
-                        // Larger than one direct write's buffer: the kernel takes at most 64 KiB, the caller sends the rest.
-                        val big = ByteArray(200_000) { it.toByte() }
-                        val n = client.writeNow(big, 0, big.size)
-                        (n in 1..UringStream.DIRECT_MAX_BYTES) shouldBe true
-                        client.write(big, n, big.size - n)
-                        readExactly(server, big.size).contentEquals(big) shouldBe true
+                        // More than one direct write sends: the kernel takes at most DIRECT_MAX_BYTES, the caller sends the rest.
+                        val big = ByteArray(UringStream.DIRECT_MAX_BYTES * 3) { it.toByte() }
+                        coroutineScope {
+                            val received = async { readExactly(server, big.size) }
+                            val n = client.writeNow(big, 0, big.size)
+                            (n in 1..UringStream.DIRECT_MAX_BYTES) shouldBe true
+                            client.write(big, n, big.size - n)
+                            received.await().contentEquals(big) shouldBe true
+                        }
                     }
                 } finally {
                     transport.close()
