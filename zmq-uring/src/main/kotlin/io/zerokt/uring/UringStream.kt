@@ -40,12 +40,15 @@ import kotlin.coroutines.resume
  * Direct writes ([writeNow], REQ and REP): while no write handed to the channel is still in flight, a sender writes
  * a request or reply from its own thread with one `send(2)`, as the default engine does, instead of waking the event
  * loop to submit it. It writes on a duplicate of the channel's descriptor made by [duplicator] (see
- * [DescriptorDuplicator] for why), closed when the channel goes inactive or the stream closes.
+ * [DescriptorDuplicator] for why), closed when the channel goes inactive or the stream closes. Writes at or above the
+ * socket's SEND_ZC threshold are left to the event loop, which sends them zero-copy.
  */
 @OptIn(ZeroKtInternalApi::class)
 internal class UringStream(
     private val cork: Boolean,
     private val duplicator: DescriptorDuplicator?,
+    /** Writes of at least this many bytes use SEND_ZC (-1: none), so they are never written directly. */
+    private val zeroCopyThreshold: Int = -1,
 ) : ChannelDuplexHandler(), ByteStream {
     @Volatile private var channel: Channel? = null
     @Volatile override var remoteAddress: String = "unknown"
@@ -232,6 +235,8 @@ internal class UringStream(
             val socket = direct ?: openDirect(ch) ?: return if (length == 0) -1 else 0
             // Bytes handed to the channel before these may not have reached the kernel: the writer queues these.
             if (length == 0 || pendingWrites.get() != 0) return 0
+            // The socket asked for zero-copy sends from this size: the writer's SEND_ZC does that, send(2) copies.
+            if (zeroCopyThreshold in 0..length) return 0
             val n = minOf(length, DIRECT_MAX_BYTES)
             val kept = n <= DIRECT_KEPT_BYTES
             val buf = if (kept) keptBuffer(n) else PooledByteBufAllocator.DEFAULT.directBuffer(n)

@@ -124,6 +124,25 @@ class UringDirectWriteTest : FunSpec({
         }
     }
 
+    test("with a SEND_ZC threshold, writes at or above it SHALL be left to the event loop's zero-copy send") {
+        withTimeout(30.seconds) {
+            val transport = UringTransport(1, UringSettings.of(emptyMap()))
+            try {
+                connected(transport, "tcp", TransportOptions(sendZeroCopyThreshold = 1000)) { client, server ->
+                    enableDirect(client) shouldBe 0
+                    val small = ByteArray(999) { 1 }
+                    val large = ByteArray(1000) { 2 }
+                    client.writeNow(small, 0, small.size) shouldBe small.size
+                    client.writeNow(large, 0, large.size) shouldBe 0
+                    client.write(large, 0, large.size)
+                    readExactly(server, small.size + large.size).contentEquals(small + large) shouldBe true
+                }
+            } finally {
+                transport.close()
+            }
+        }
+    }
+
     test("a closed stream SHALL refuse direct writes, and its duplicate descriptor SHALL be closed") {
         withTimeout(30.seconds) {
             val transport = UringTransport(1, UringSettings.of(emptyMap()))
