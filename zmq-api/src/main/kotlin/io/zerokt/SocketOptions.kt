@@ -212,7 +212,7 @@ public const val ZKT_CTX_IO_URING: Int = 0x5A4B_0101
 /** `ZKT_CTX_IO_URING_RING_SIZE` (context option): submission queue entries of each io_uring ring; default 4096. */
 public const val ZKT_CTX_IO_URING_RING_SIZE: Int = 0x5A4B_0102
 
-/** `ZKT_CTX_IO_URING_BUFFER_RING_SIZE` (context option): buffers in the multishot receive buffer ring (a power of 2); default 256. */
+/** `ZKT_CTX_IO_URING_BUFFER_RING_SIZE` (context option): buffers in the receive buffer ring (a power of 2); default 64. */
 public const val ZKT_CTX_IO_URING_BUFFER_RING_SIZE: Int = 0x5A4B_0103
 
 /** `ZKT_CTX_IO_URING_BUFFER_SIZE` (context option): bytes of each buffer of the receive buffer ring; default 65536. */

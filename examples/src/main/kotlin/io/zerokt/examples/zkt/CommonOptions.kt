@@ -37,7 +37,7 @@ class CommonOptions {
     @Option(names = ["--io-uring-zc-threshold"], paramLabel = "BYTES", description = ["With --io-uring: zero-copy send (SEND_ZC) for writes of at least BYTES (default: never)."])
     var ioUringZcThreshold: Int = -1
 
-    @Option(names = ["--io-uring-multishot"], description = ["With --io-uring: multishot receive into a buffer ring."])
+    @Option(names = ["--io-uring-multishot"], description = ["With --io-uring: receive into the context's buffer ring (single-shot receives; Netty 4.2.18's multishot ones cannot be paused)."])
     var ioUringMultishot: Boolean = false
 
     /** PLAIN and CURVE options (see [SecurityOptions]). */
