@@ -36,6 +36,21 @@ class UringLeakTest : FunSpec({
         (NettyLeaks.count > before) shouldBe true
     }
 
+    /**
+     * Runs [cycle] [warmUp] times, then [cycles] times more, and checks that no fd, thread (beyond pool slack) or
+     * Netty buffer is left over from the second run.
+     */
+    suspend fun cyclesLeaveNothing(warmUp: Int, cycles: Int, cycle: suspend (Int) -> Unit) {
+        repeat(warmUp) { cycle(it) }
+        NettyLeaks.collect()
+        val leaksBefore = NettyLeaks.count
+        val baseline = ResourceCounts.current()
+        repeat(cycles) { cycle(it) }
+        awaitResourcesBackTo(baseline, threadSlack = 4, fdSlack = 0, timeout = 30.seconds)
+        NettyLeaks.collect()
+        withClue(NettyLeaks.reports) { NettyLeaks.count shouldBe leaksBefore }
+    }
+
     test("10,000 io_uring connect/disconnect cycles SHALL leave no fd, thread or buffer behind") {
         withTimeout(300.seconds) {
             Context().use { ctx ->
@@ -49,14 +64,7 @@ class UringLeakTest : FunSpec({
                     pull.receive().decodeToString() shouldBe "m$i"
                     push.disconnect(endpoint)
                 }
-                repeat(200) { cycle(it) }
-                NettyLeaks.collect()
-                val leaksBefore = NettyLeaks.count
-                val baseline = ResourceCounts.current()
-                repeat(10_000) { cycle(it) }
-                awaitResourcesBackTo(baseline, threadSlack = 4, fdSlack = 0, timeout = 30.seconds)
-                NettyLeaks.collect()
-                withClue(NettyLeaks.reports) { NettyLeaks.count shouldBe leaksBefore }
+                cyclesLeaveNothing(warmUp = 200, cycles = 10_000) { cycle(it) }
             }
         }
     }
@@ -77,14 +85,7 @@ class UringLeakTest : FunSpec({
                     req.receive().decodeToString() shouldBe "r$i"
                     req.close()
                 }
-                repeat(50) { cycle(it) }
-                NettyLeaks.collect()
-                val leaksBefore = NettyLeaks.count
-                val baseline = ResourceCounts.current()
-                repeat(1_000) { cycle(it) }
-                awaitResourcesBackTo(baseline, threadSlack = 4, fdSlack = 0, timeout = 30.seconds)
-                NettyLeaks.collect()
-                withClue(NettyLeaks.reports) { NettyLeaks.count shouldBe leaksBefore }
+                cyclesLeaveNothing(warmUp = 50, cycles = 1_000) { cycle(it) }
             }
         }
     }
