@@ -1,10 +1,12 @@
 package io.zerokt.uring
 
+import io.netty.channel.uring.IoUring
 import org.slf4j.LoggerFactory
 
 /**
  * The Netty system property the io_uring engine sets before Netty's `IoUring` class reads it: receives into the
- * buffer ring are single-shot (`io.netty.iouring.recvMultiShotEnabled=false`), unless the application set it.
+ * buffer ring are single-shot (`io.netty.iouring.recvMultiShotEnabled=false`), unless the application set it (or
+ * loaded `IoUring` first); then it logs a warning once.
  *
  * Why: Netty 4.2.18 re-arms a multishot receive that ended for lack of ring buffers (ENOBUFS) even while the
  * channel's reading is paused (auto-read off), so a connection whose socket reads slower than its peer sends went
@@ -17,13 +19,17 @@ internal object NettyUringDefaults {
     const val RECV_MULTISHOT_PROPERTY: String = "io.netty.iouring.recvMultiShotEnabled"
 
     init {
-        val given = System.getProperty(RECV_MULTISHOT_PROPERTY)
-        if (given == null) {
-            System.setProperty(RECV_MULTISHOT_PROPERTY, "false")
-        } else if (given.toBoolean()) {
+        if (System.getProperty(RECV_MULTISHOT_PROPERTY) == null) System.setProperty(RECV_MULTISHOT_PROPERTY, "false")
+        // The application may have set it, or loaded IoUring (its own Netty io_uring use) before ZeroKt set it.
+        val multishot = try {
+            IoUring.isRecvMultishotEnabled()
+        } catch (e: LinkageError) {
+            false // no native library: the engine is unavailable anyway
+        }
+        if (multishot) {
             LoggerFactory.getLogger(NettyUringDefaults::class.java).warn(
-                "{}=true: multishot receives cannot be paused in Netty 4.2.18, so a slow io_uring socket may buffer " +
-                    "without bound",
+                "Netty's multishot receive is on ({}): it cannot be paused in Netty 4.2.18, so an io_uring socket " +
+                    "with ZKT_IO_URING_MULTISHOT that reads slower than its peer sends may buffer without bound",
                 RECV_MULTISHOT_PROPERTY,
             )
         }
