@@ -217,3 +217,11 @@ public const val ZKT_CTX_IO_URING_BUFFER_RING_SIZE: Int = 0x5A4B_0103
 
 /** `ZKT_CTX_IO_URING_BUFFER_SIZE` (context option): bytes of each buffer of the receive buffer ring; default 65536. */
 public const val ZKT_CTX_IO_URING_BUFFER_SIZE: Int = 0x5A4B_0104
+
+/**
+ * `ZKT_CTX_IO_URING_DEFER_TASKRUN` (context option): 1 (the default) makes each io_uring ring single-issuer with
+ * deferred task running (`IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN`, Netty's default), which moves
+ * more messages; 0 runs the kernel's completion work at once, which answered REQ/REP round trips sooner when the I/O
+ * threads share their CPUs with the application's (README, io_uring).
+ */
+public const val ZKT_CTX_IO_URING_DEFER_TASKRUN: Int = 0x5A4B_0105

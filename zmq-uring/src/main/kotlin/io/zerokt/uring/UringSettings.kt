@@ -7,6 +7,7 @@ import io.netty.channel.uring.IoUringFixedBufferRingAllocator
 import io.netty.channel.uring.IoUringIoHandlerConfig
 import io.zerokt.ZKT_CTX_IO_URING_BUFFER_RING_SIZE
 import io.zerokt.ZKT_CTX_IO_URING_BUFFER_SIZE
+import io.zerokt.ZKT_CTX_IO_URING_DEFER_TASKRUN
 import io.zerokt.ZKT_CTX_IO_URING_RING_SIZE
 
 /**
@@ -15,8 +16,14 @@ import io.zerokt.ZKT_CTX_IO_URING_RING_SIZE
  * @property ringSize submission queue entries per ring.
  * @property bufferRingSize buffers in the receive buffer ring (a power of 2).
  * @property bufferSize bytes per buffer of the receive buffer ring.
+ * @property deferTaskrun single-issuer rings with deferred task running (Netty's default), or completion work at once.
  */
-internal class UringSettings(val ringSize: Int, val bufferRingSize: Int, val bufferSize: Int) {
+internal class UringSettings(
+    val ringSize: Int,
+    val bufferRingSize: Int,
+    val bufferSize: Int,
+    val deferTaskrun: Boolean = true,
+) {
     init {
         NettyUringDefaults.apply()
     }
@@ -26,7 +33,8 @@ internal class UringSettings(val ringSize: Int, val bufferRingSize: Int, val buf
 
     /** Netty's handler config: the ring size, and the receive buffer ring where the kernel has one. */
     fun handlerConfig(): IoUringIoHandlerConfig {
-        val config = IoUringIoHandlerConfig().setRingSize(ringSize)
+        // Netty ties DEFER_TASKRUN to SINGLE_ISSUER: both or neither.
+        val config = IoUringIoHandlerConfig().setRingSize(ringSize).setSingleIssuer(deferTaskrun)
         if (bufferRingSupported) {
             val ring = IoUringBufferRingConfig.builder()
                 .bufferGroupId(BUFFER_GROUP)
@@ -49,6 +57,7 @@ internal class UringSettings(val ringSize: Int, val bufferRingSize: Int, val buf
             ringSize = options[ZKT_CTX_IO_URING_RING_SIZE] ?: 4096,
             bufferRingSize = options[ZKT_CTX_IO_URING_BUFFER_RING_SIZE] ?: 64,
             bufferSize = options[ZKT_CTX_IO_URING_BUFFER_SIZE] ?: (64 shl 10),
+            deferTaskrun = (options[ZKT_CTX_IO_URING_DEFER_TASKRUN] ?: 1) != 0,
         )
     }
 }

@@ -9,6 +9,7 @@ import io.zerokt.Message
 import io.zerokt.MonitorEventType
 import io.zerokt.Socket
 import io.zerokt.SocketType
+import io.zerokt.ZKT_CTX_IO_URING_DEFER_TASKRUN
 import io.zerokt.testing.ResourceCounts
 import io.zerokt.testing.await
 import io.zerokt.testing.recordEvents
@@ -161,6 +162,30 @@ class UringEngineTest : FunSpec({
                     req.close()
                     rep.close()
                 }
+            }
+        }
+    }
+
+    test("a context without deferred task running (ZKT_CTX_IO_URING_DEFER_TASKRUN 0) SHALL carry PUSH/PULL and REQ/REP") {
+        UringSettings.of(mapOf(ZKT_CTX_IO_URING_DEFER_TASKRUN to 0)).deferTaskrun shouldBe false
+        UringSettings.of(emptyMap()).deferTaskrun shouldBe true
+        withTimeout(60.seconds) {
+            Context().use { ctx ->
+                ctx.setOption(ZKT_CTX_IO_URING_DEFER_TASKRUN, 0)
+                pushPull(ctx, "tcp://127.0.0.1:*", { ioUring = true }, { ioUring = true }, sizes())
+                val rep = ctx.socket(SocketType.REP).apply { linger = 0; ioUring = true }
+                val req = ctx.socket(SocketType.REQ).apply { linger = 0; ioUring = true }
+                rep.bind("tcp://127.0.0.1:*")
+                req.connect(rep.lastEndpoint!!)
+                coroutineScope {
+                    val server = async { repeat(100) { rep.send(Message("r" + rep.receive().decodeToString())) } }
+                    repeat(100) { i ->
+                        req.send(Message("q$i"))
+                        req.receive().decodeToString() shouldBe "rq$i"
+                    }
+                    server.await()
+                }
+                (ioUringThreads() > 0) shouldBe true
             }
         }
     }

@@ -3,6 +3,7 @@ package io.zerokt.examples.zkt
 import io.zerokt.Context
 import io.zerokt.Socket
 import io.zerokt.SocketType
+import io.zerokt.ZKT_CTX_IO_URING_DEFER_TASKRUN
 import picocli.CommandLine.Mixin
 import picocli.CommandLine.Model.CommandSpec
 import picocli.CommandLine.Option
@@ -37,6 +38,9 @@ class CommonOptions {
     @Option(names = ["--io-uring-zc-threshold"], paramLabel = "BYTES", description = ["With --io-uring: zero-copy send (SEND_ZC) for writes of at least BYTES (default: never)."])
     var ioUringZcThreshold: Int = -1
 
+    @Option(names = ["--io-uring-no-defer-taskrun"], description = ["With --io-uring: rings without deferred task running (ZKT_CTX_IO_URING_DEFER_TASKRUN 0): lower latency when I/O and application threads share CPUs, less throughput."])
+    var ioUringNoDeferTaskrun: Boolean = false
+
     @Option(names = ["--io-uring-multishot"], description = ["With --io-uring: receive into the context's buffer ring (single-shot receives; Netty 4.2.18's multishot ones cannot be paused)."])
     var ioUringMultishot: Boolean = false
 
@@ -53,7 +57,7 @@ class CommonOptions {
 
     /** A new context; a missing or broken engine is a [ZktException]. */
     fun newContext(): Context = try {
-        Context(ioThreads)
+        Context(ioThreads).also { if (ioUringNoDeferTaskrun) it.setOption(ZKT_CTX_IO_URING_DEFER_TASKRUN, 0) }
     } catch (e: IllegalStateException) {
         throw ZktException(e.message ?: "no ZeroKt engine on the classpath", cause = e)
     } catch (e: ServiceConfigurationError) {

@@ -10,6 +10,7 @@ import io.zerokt.MonitorEventType
 import io.zerokt.SocketType
 import io.zerokt.ZKT_CTX_IO_URING
 import io.zerokt.ZKT_CTX_IO_URING_BUFFER_RING_SIZE
+import io.zerokt.ZKT_CTX_IO_URING_DEFER_TASKRUN
 import io.zerokt.ZKT_CTX_IO_URING_RING_SIZE
 import io.zerokt.ZKT_IO_URING
 import io.zerokt.ZKT_IO_URING_SEND_ZC_THRESHOLD
@@ -90,6 +91,10 @@ class EngineFallbackTest : FunSpec({
             ctx.setOption(ZKT_CTX_IO_URING_RING_SIZE, 512)
             ctx.getOption(ZKT_CTX_IO_URING_RING_SIZE) shouldBe 512
             shouldThrow<ZmqException> { ctx.setOption(ZKT_CTX_IO_URING_BUFFER_RING_SIZE, 100) }.error shouldBe ZmqError.EINVAL
+            ctx.getOption(ZKT_CTX_IO_URING_DEFER_TASKRUN) shouldBe 1
+            ctx.setOption(ZKT_CTX_IO_URING_DEFER_TASKRUN, 0)
+            ctx.getOption(ZKT_CTX_IO_URING_DEFER_TASKRUN) shouldBe 0
+            shouldThrow<ZmqException> { ctx.setOption(ZKT_CTX_IO_URING_DEFER_TASKRUN, 2) }.error shouldBe ZmqError.EINVAL
             shouldThrow<ZmqException> { ctx.setOption(0x5A4B_01FF, 1) }.error shouldBe ZmqError.EINVAL
             shouldThrow<ZmqException> { ctx.getOption(12345) }.error shouldBe ZmqError.EINVAL
         }

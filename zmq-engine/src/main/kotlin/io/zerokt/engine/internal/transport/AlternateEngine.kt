@@ -2,6 +2,7 @@ package io.zerokt.engine.internal.transport
 
 import io.zerokt.ZKT_CTX_IO_URING_BUFFER_RING_SIZE
 import io.zerokt.ZKT_CTX_IO_URING_BUFFER_SIZE
+import io.zerokt.ZKT_CTX_IO_URING_DEFER_TASKRUN
 import io.zerokt.ZKT_CTX_IO_URING_RING_SIZE
 import io.zerokt.ZmqError
 import io.zerokt.ZmqException
@@ -27,6 +28,7 @@ internal class AlternateEngine(private val ioThreads: Int) {
             ZKT_CTX_IO_URING_RING_SIZE -> value in 1..32768
             ZKT_CTX_IO_URING_BUFFER_RING_SIZE -> value in 1..32768 && value and (value - 1) == 0
             ZKT_CTX_IO_URING_BUFFER_SIZE -> value in 1024..(16 shl 20)
+            ZKT_CTX_IO_URING_DEFER_TASKRUN -> value == 0 || value == 1
             else -> return false
         }
         if (!valid) throw ZmqException(ZmqError.EINVAL, "context option $option: bad value $value")
@@ -39,6 +41,7 @@ internal class AlternateEngine(private val ioThreads: Int) {
     @Synchronized
     fun getOption(option: Int): Int? = when (option) {
         ZKT_CTX_IO_URING_RING_SIZE, ZKT_CTX_IO_URING_BUFFER_RING_SIZE, ZKT_CTX_IO_URING_BUFFER_SIZE -> settings[option] ?: 0
+        ZKT_CTX_IO_URING_DEFER_TASKRUN -> settings[option] ?: 1
         else -> null
     }
 
