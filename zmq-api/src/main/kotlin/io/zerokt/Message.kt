@@ -102,9 +102,10 @@ public class Message private constructor(
     /** A new message without the first [count] frames. */
     public fun drop(count: Int): Message {
         if (count == 0) return this
+        // [frames] is a new list each call, so a view of it is this message's own: no second copy.
         val left = frames.subList(count, size)
         if (left.isEmpty()) return Message(Frame.EMPTY, null, metadata)
-        return Message(left[0], restOf(left, copy = true), metadata)
+        return Message(left[0], restOf(left, copy = false), metadata)
     }
 
     override fun iterator(): Iterator<Frame> = frames.iterator()

@@ -70,7 +70,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
             .childHandler(object : ChannelInitializer<Channel>() {
                 override fun initChannel(ch: Channel) {
                     track(ch)
-                    val stream = UringStream(cork = options.tcpCork && scheme == "tcp", duplicator, zeroCopyThresholdOf(scheme, options))
+                    val stream = newStream(scheme, options)
                     stream.remoteAddress = remoteOf(ch, scheme, listener.ipcPath)
                     ch.pipeline().addLast(stream)
                     listener.offer(stream)
@@ -105,7 +105,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     }
 
     override suspend fun connect(scheme: String, address: String, options: TransportOptions): ByteStream {
-        val stream = UringStream(cork = options.tcpCork && scheme == "tcp", duplicator, zeroCopyThresholdOf(scheme, options))
+        val stream = newStream(scheme, options)
         val bootstrap = Bootstrap().group(group).handler(object : ChannelInitializer<Channel>() {
             override fun initChannel(ch: Channel) {
                 track(ch)
@@ -135,9 +135,11 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         return stream
     }
 
-    /** The SEND_ZC threshold Netty applies to a connection of [scheme] (tcp only), or -1. */
-    private fun zeroCopyThresholdOf(scheme: String, options: TransportOptions): Int =
-        if (scheme == "tcp") options.sendZeroCopyThreshold else -1
+    /** A stream for a new connection of [scheme]: TCP_CORK and SEND_ZC apply to tcp only, as [applyTcp] sets them. */
+    private fun newStream(scheme: String, options: TransportOptions): UringStream {
+        val tcp = scheme == "tcp"
+        return UringStream(cork = options.tcpCork && tcp, duplicator, if (tcp) options.sendZeroCopyThreshold else -1)
+    }
 
     /** Options of every stream channel: the write high-water mark and multishot receive. */
     private fun applyCommon(options: TransportOptions, set: (ChannelOption<Any>, Any) -> Unit) {
