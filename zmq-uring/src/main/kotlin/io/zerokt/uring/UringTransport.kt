@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFuture
 import io.netty.channel.ChannelInitializer
 import io.netty.channel.ChannelOption
 import io.netty.channel.ServerChannel
-import io.netty.channel.MultiThreadIoEventLoopGroup
 import io.netty.channel.WriteBufferWaterMark
 import io.netty.channel.unix.DomainSocketAddress
 import io.netty.channel.uring.IoUringChannelOption
@@ -43,7 +42,7 @@ import kotlin.coroutines.resumeWithException
  */
 @OptIn(ZeroKtInternalApi::class)
 internal class UringTransport(ioThreads: Int, private val settings: UringSettings) : StreamTransport {
-    private val group = MultiThreadIoEventLoopGroup(
+    private val group = UringEventLoopGroup(
         ioThreads,
         DefaultThreadFactory("zkt-io_uring", true),
         IoUringIoHandler.newFactory(settings.handlerConfig()),
