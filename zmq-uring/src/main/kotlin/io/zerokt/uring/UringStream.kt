@@ -13,7 +13,7 @@ import io.netty.channel.unix.UnixChannel
 import io.netty.channel.uring.IoUringChannelOption
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.ZeroKtInternalApi
-import io.zerokt.engine.spi.copyOut
+import io.zerokt.engine.spi.ReceiveQueue
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.asCoroutineDispatcher
@@ -28,7 +28,8 @@ import kotlin.coroutines.resume
  *
  * Reads: the event loop queues the buffers Netty receives (from a multishot receive's buffer ring, or a plain
  * receive); [read] copies as many queued bytes as fit and suspends only when none are queued. Reading pauses
- * (auto-read off) while more than [PAUSE_BYTES] wait, so a slow socket cannot make the queue grow without bound.
+ * (auto-read off) while the queued buffers hold more than [PAUSE_BYTES], so neither a slow socket nor a peer that
+ * sends tiny segments (each holding a whole receive buffer) can make the queue grow without bound.
  *
  * The connection's driver runs on the channel's event loop ([dispatcher]), so a read is served by the thread that
  * received it and a write is handed to the channel without a task hop.
@@ -54,8 +55,7 @@ internal class UringStream(
     @Volatile override var remoteAddress: String = "unknown"
 
     private val lock = Any()
-    private val inbound = ArrayDeque<ByteBuf>()
-    private var queuedBytes = 0
+    private val inbound = ReceiveQueue()
     private var paused = false
     private var ended = false
     private var closed = false
@@ -101,9 +101,8 @@ internal class UringStream(
                 buf.release()
                 return
             }
-            inbound.addLast(buf)
-            queuedBytes += buf.readableBytes()
-            if (queuedBytes > PAUSE_BYTES && !paused) {
+            inbound.add(buf)
+            if (inbound.held > PAUSE_BYTES && !paused) {
                 paused = true
                 ctx.channel().config().isAutoRead = false
             }
@@ -167,7 +166,7 @@ internal class UringStream(
             if (n != 0) return n
             suspendCancellableCoroutine { cont ->
                 val ready = synchronized(lock) {
-                    val ready = inbound.isNotEmpty() || ended || closed || failure != null
+                    val ready = !inbound.isEmpty || ended || closed || failure != null
                     if (!ready) readWaiter = cont
                     ready
                 }
@@ -177,16 +176,21 @@ internal class UringStream(
         }
     }
 
-    /** Received bytes queued and not read yet (for tests). */
-    internal val queued: Int get() = synchronized(lock) { queuedBytes }
+    /** Memory held by received buffers not read yet (for tests). */
+    internal val queued: Long get() = synchronized(lock) { inbound.held }
+
+    /** Received bytes not read yet (for tests). */
+    internal val readable: Int get() = synchronized(lock) { inbound.readable }
+
+    /** True while reading is paused (for tests). */
+    internal val isPaused: Boolean get() = synchronized(lock) { paused }
 
     override fun readNow(destination: ByteArray, offset: Int, length: Int): Int {
         synchronized(lock) {
             if (closed) throw IOException("the connection was closed")
             val copied = inbound.copyOut(destination, offset, length)
             if (copied > 0) {
-                queuedBytes -= copied
-                if (paused && queuedBytes <= RESUME_BYTES) {
+                if (paused && inbound.held <= RESUME_BYTES) {
                     paused = false
                     channel?.config()?.isAutoRead = true
                 }
@@ -297,15 +301,11 @@ internal class UringStream(
     }
 
     override fun close() {
-        val dropped: List<ByteBuf>
         synchronized(lock) {
             if (closed) return
             closed = true
-            dropped = inbound.toList()
-            inbound.clear()
-            queuedBytes = 0
+            inbound.releaseAll()
         }
-        dropped.forEach { it.release() }
         wakeAll()
         // What direct writes sent is in the kernel already; the channel's own descriptor keeps the connection open.
         closeDirect()
@@ -344,10 +344,10 @@ internal class UringStream(
     }
 
     internal companion object {
-        /** Queued received bytes above which reading pauses. */
+        /** Memory held by queued received buffers above which reading pauses. */
         const val PAUSE_BYTES = 1 shl 20
 
-        /** Queued received bytes at or below which a paused read resumes. */
+        /** Memory held by queued received buffers at or below which a paused read resumes. */
         const val RESUME_BYTES = 256 shl 10
 
         /** The most bytes one direct write sends; the writer sends the rest of a larger message. */

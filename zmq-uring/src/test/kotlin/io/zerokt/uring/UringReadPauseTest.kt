@@ -1,7 +1,7 @@
 package io.zerokt.uring
 
 import io.kotest.core.spec.style.FunSpec
-import io.kotest.matchers.ints.shouldBeLessThan
+import io.kotest.matchers.longs.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
@@ -22,7 +22,7 @@ class UringReadPauseTest : FunSpec({
     timeout = 120_000
 
     /** The pause limit, plus what the kernel may hand over before a pause takes effect (about one read's worth). */
-    val bound = UringStream.PAUSE_BYTES + (4 shl 20)
+    val bound = UringStream.PAUSE_BYTES + (4L shl 20)
 
     for (ring in listOf(false, true)) {
         val receive = if (ring) "receives into the buffer ring" else "plain receives"
@@ -53,7 +53,7 @@ class UringReadPauseTest : FunSpec({
                         // pauses and resumes over and over.
                         val buffer = ByteArray(4096)
                         var received = 0
-                        var most = 0
+                        var most = 0L
                         var reads = 0
                         withContext(server.dispatcher!!) {
                             while (received < total) {
@@ -77,4 +77,61 @@ class UringReadPauseTest : FunSpec({
             }
         }
     }
-})
+    for (ring in listOf(false, true)) {
+        val receive = if (ring) "receives into the buffer ring" else "plain receives"
+        test("with $receive, a peer that sends one byte per segment SHALL make the stream hold at most the pause limit and one buffer") {
+            withTimeout(90.seconds) {
+                val transport = UringTransport(1, UringSettings.of(emptyMap()))
+                try {
+                    val options = TransportOptions(multishotReceive = ring)
+                    val listener = transport.listen("tcp", "127.0.0.1:*", options)
+                    val port = listener.endpoint.substringAfterLast(':').toInt()
+                    java.net.Socket("127.0.0.1", port).use { peer ->
+                        peer.tcpNoDelay = true
+                        val server = listener.accept() as UringStream
+                        val out = peer.getOutputStream()
+                        // Each byte is written only once the last one was received, so each is a receive of its own.
+                        val deadline = System.nanoTime() + 60_000_000_000L
+                        var sent = 0
+                        while (sent < TRICKLE_BYTES && !server.isPaused) {
+                            out.write(sent and 0xff)
+                            out.flush()
+                            sent++
+                            while (server.readable < sent && !server.isPaused) {
+                                check(System.nanoTime() < deadline) { "byte $sent was never received" }
+                                Thread.onSpinWait()
+                            }
+                        }
+                        // Before, the limit counted bytes, not buffers: 2,000 one-byte receives held 2 MiB (plain) or
+                        // 125 MiB (ring) and reading never paused.
+                        server.isPaused shouldBe true
+                        server.queued shouldBeLessThan UringStream.PAUSE_BYTES + (64L shl 10) + 1
+                        // The rest still arrives once the reader takes what is queued, in order.
+                        repeat(TRICKLE_BYTES - sent) { out.write((sent + it) and 0xff) }
+                        out.flush()
+                        val buffer = ByteArray(4096)
+                        var received = 0
+                        withContext(server.dispatcher!!) {
+                            while (received < TRICKLE_BYTES) {
+                                val n = server.read(buffer, 0, buffer.size)
+                                check(n > 0) { "the stream ended after $received bytes" }
+                                for (i in 0 until n) check(buffer[i] == ((received + i) and 0xff).toByte()) { "byte ${received + i} differs" }
+                                received += n
+                            }
+                        }
+                        received shouldBe TRICKLE_BYTES
+                        server.close()
+                    }
+                    listener.close()
+                } finally {
+                    transport.close()
+                }
+            }
+        }
+    }
+}) {
+    private companion object {
+        /** More one-byte receives than the pause limit allows with the smallest plain receive buffer (1 KiB). */
+        const val TRICKLE_BYTES = 2_000
+    }
+}

@@ -6,7 +6,7 @@ import io.netty.channel.ChannelHandlerContext
 import io.netty.channel.ChannelInboundHandlerAdapter
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.ZeroKtInternalApi
-import io.zerokt.engine.spi.copyOut
+import io.zerokt.engine.spi.ReceiveQueue
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.io.IOException
@@ -16,8 +16,9 @@ import kotlin.coroutines.resume
  * A [ByteStream] over one Netty [Channel]: Netty's event loop pushes what it reads into a queue that [read] takes
  * from; [write] hands a copy to the channel and waits only while the channel reports itself unwritable.
  *
- * Reading stops (auto-read off) while more than [HIGH_WATER] bytes wait unread, so a slow socket pushes back on
- * its peer instead of buffering without bound.
+ * Reading stops (auto-read off) while the unread buffers hold more than [HIGH_WATER] bytes, so a slow socket pushes
+ * back on its peer instead of buffering without bound, even when the peer sends tiny segments (each holding a whole
+ * receive buffer).
  */
 @OptIn(ZeroKtInternalApi::class)
 internal class NettyByteStream(
@@ -25,8 +26,7 @@ internal class NettyByteStream(
     override val remoteAddress: String,
 ) : ChannelInboundHandlerAdapter(), ByteStream {
     private val lock = Any()
-    private val queue = ArrayDeque<ByteBuf>()
-    private var queuedBytes = 0
+    private val queue = ReceiveQueue()
     private var ended = false
     private var reader: CancellableContinuation<Unit>? = null
     private var writer: CancellableContinuation<Unit>? = null
@@ -39,14 +39,22 @@ internal class NettyByteStream(
                 buf.release()
                 return
             }
-            queue.addLast(buf)
-            queuedBytes += buf.readableBytes()
-            if (queuedBytes > HIGH_WATER) channel.config().isAutoRead = false
+            queue.add(buf)
+            if (queue.held > HIGH_WATER) channel.config().isAutoRead = false
             waiting = reader
             reader = null
         }
         waiting?.resume(Unit)
     }
+
+    /** Memory held by received buffers not read yet (for tests). */
+    internal val held: Long get() = synchronized(lock) { queue.held }
+
+    /** Received bytes not read yet (for tests). */
+    internal val readable: Int get() = synchronized(lock) { queue.readable }
+
+    /** True while reading is paused (for tests). */
+    internal val isPaused: Boolean get() = !channel.config().isAutoRead
 
     override fun channelInactive(ctx: ChannelHandlerContext) {
         end()
@@ -64,12 +72,12 @@ internal class NettyByteStream(
     override suspend fun read(destination: ByteArray, offset: Int, length: Int): Int {
         while (true) {
             synchronized(lock) {
-                if (queue.isNotEmpty()) return take(destination, offset, length)
+                if (!queue.isEmpty) return take(destination, offset, length)
                 if (ended) return -1
             }
             suspendCancellableCoroutine { cont ->
                 val ready = synchronized(lock) {
-                    if (queue.isNotEmpty() || ended) {
+                    if (!queue.isEmpty || ended) {
                         true
                     } else {
                         reader = cont
@@ -85,8 +93,7 @@ internal class NettyByteStream(
     /** Copies up to [length] queued bytes; the caller holds [lock] and the queue is not empty. */
     private fun take(destination: ByteArray, offset: Int, length: Int): Int {
         val n = queue.copyOut(destination, offset, length)
-        queuedBytes -= n
-        if (queuedBytes <= HIGH_WATER / 2 && !ended && !channel.config().isAutoRead) channel.config().isAutoRead = true
+        if (queue.held <= HIGH_WATER / 2 && !ended && !channel.config().isAutoRead) channel.config().isAutoRead = true
         return n
     }
 
@@ -126,9 +133,7 @@ internal class NettyByteStream(
     /** Releases what is still queued once nobody will read it. */
     private fun releaseQueued() {
         synchronized(lock) {
-            queue.forEach { it.release() }
-            queue.clear()
-            queuedBytes = 0
+            queue.releaseAll()
         }
     }
 
@@ -138,8 +143,8 @@ internal class NettyByteStream(
         releaseQueued()
     }
 
-    private companion object {
-        /** Unread bytes above which reading pauses. */
+    internal companion object {
+        /** Memory held by unread buffers above which reading pauses. */
         const val HIGH_WATER = 1 shl 20
     }
 }

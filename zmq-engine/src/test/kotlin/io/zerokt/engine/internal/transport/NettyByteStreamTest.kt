@@ -1,0 +1,64 @@
+package io.zerokt.engine.internal.transport
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.longs.shouldBeLessThan
+import io.kotest.matchers.shouldBe
+import io.zerokt.engine.spi.TransportOptions
+import io.zerokt.engine.spi.ZeroKtInternalApi
+import io.zerokt.testing.Endpoints
+import kotlinx.coroutines.withTimeout
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * [NettyByteStream] (abstract ipc names) SHALL pause reading once its unread buffers hold [NettyByteStream.HIGH_WATER]
+ * bytes of memory, even when each received byte holds a whole receive buffer, and SHALL then deliver everything.
+ */
+@OptIn(ZeroKtInternalApi::class)
+class NettyByteStreamTest : FunSpec({
+    timeout = 60_000
+
+    test("a peer that sends one byte per segment SHALL make the stream hold at most the pause limit and one buffer") {
+        withTimeout(50.seconds) {
+            val transport = AbstractIpcTransport()
+            try {
+                val name = Endpoints.ipcAbstractEndpoint().removePrefix("ipc://@")
+                val listener = transport.listen(name, TransportOptions())
+                val client = transport.connect(name, TransportOptions())
+                val server = listener.accept() as NettyByteStream
+                // Each byte is written only once the last one was received, so each is a receive of its own.
+                val one = ByteArray(1)
+                var sent = 0
+                while (sent < MOST_BYTES && !server.isPaused) {
+                    one[0] = sent.toByte()
+                    client.write(one, 0, 1)
+                    sent++
+                    while (server.readable < sent && !server.isPaused) Thread.onSpinWait()
+                }
+                // Counting unread bytes, not buffers, it never paused: 40,000 bytes are far below 1 MiB.
+                server.isPaused shouldBe true
+                server.held shouldBeLessThan NettyByteStream.HIGH_WATER + (64L shl 10) + 1
+                val rest = ByteArray(MOST_BYTES - sent) { (sent + it).toByte() }
+                client.write(rest, 0, rest.size)
+                val buffer = ByteArray(4096)
+                var received = 0
+                while (received < MOST_BYTES) {
+                    val n = server.read(buffer, 0, buffer.size)
+                    check(n > 0) { "the stream ended after $received bytes" }
+                    for (i in 0 until n) check(buffer[i] == (received + i).toByte()) { "byte ${received + i} differs" }
+                    received += n
+                }
+                received shouldBe MOST_BYTES
+                client.close()
+                server.close()
+                listener.close()
+            } finally {
+                transport.close()
+            }
+        }
+    }
+}) {
+    private companion object {
+        /** More one-byte receives than the pause limit allows with Netty's smallest receive buffer (64 bytes). */
+        const val MOST_BYTES = 40_000
+    }
+}
