@@ -14,7 +14,6 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
-import kotlinx.coroutines.withTimeout
 import java.io.IOException
 import kotlin.time.Duration.Companion.seconds
 
@@ -58,22 +57,12 @@ class UringDirectWriteTest : FunSpec({
         }
     }
 
-    /** Runs [block] with a transport of one event loop, closed after it, within 30 seconds. */
-    suspend fun withTransport(block: suspend (UringTransport) -> Unit) = withTimeout(30.seconds) {
-        val transport = UringTransport(1, UringSettings.of(emptyMap()))
-        try {
-            block(transport)
-        } finally {
-            transport.close()
-        }
-    }
-
     /** Asks, on the stream's event loop as the connection's driver does, whether direct writes are possible. */
     suspend fun enableDirect(stream: ByteStream): Int = withContext(stream.dispatcher!!) { stream.writeNow(none, 0, 0) }
 
     for (scheme in listOf("tcp", "ipc")) {
         test("over $scheme, a direct write SHALL send from the calling thread once the event loop has duplicated the descriptor") {
-            withTransport { transport ->
+            withUringTransport { transport ->
                 connected(transport, scheme) { client, server ->
                     // Not on the event loop and no duplicate yet: no direct writes (the probe says so, a write takes nothing).
                     client.writeNow(none, 0, 0) shouldBe -1
@@ -97,7 +86,7 @@ class UringDirectWriteTest : FunSpec({
     }
 
     test("a direct write SHALL take nothing while a write handed to the channel is still in flight, so order holds") {
-        withTransport { transport ->
+        withUringTransport { transport ->
             // Small kernel buffers: loopback's autotuned ones can take all of 8 MiB before the peer reads.
             val small = TransportOptions(sendBuffer = 64 shl 10, receiveBuffer = 64 shl 10)
             connected(transport, "tcp", small) { client, server ->
@@ -125,7 +114,7 @@ class UringDirectWriteTest : FunSpec({
     }
 
     test("with a SEND_ZC threshold, writes at or above it SHALL be left to the event loop's zero-copy send") {
-        withTransport { transport ->
+        withUringTransport { transport ->
             connected(transport, "tcp", TransportOptions(sendZeroCopyThreshold = 1000)) { client, server ->
                 enableDirect(client) shouldBe 0
                 val small = ByteArray(999) { 1 }
@@ -139,7 +128,7 @@ class UringDirectWriteTest : FunSpec({
     }
 
     test("a closed stream SHALL refuse direct writes, and its duplicate descriptor SHALL be closed") {
-        withTransport { transport ->
+        withUringTransport { transport ->
             // Warm up once, so that the descriptor pair and the event loop's thread are part of the baseline.
             connected(transport, "tcp") { client, _ -> enableDirect(client) shouldBe 0 }
             val baseline = withContext(Dispatchers.IO) { ResourceCounts.current() }
