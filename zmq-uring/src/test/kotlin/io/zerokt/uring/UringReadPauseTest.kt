@@ -71,10 +71,7 @@ class UringReadPauseTest : FunSpec({
                 listener.close()
             }
         }
-    }
 
-    for (ring in listOf(false, true)) {
-        val receive = if (ring) "receives into the buffer ring" else "plain receives"
         test("with $receive, a peer that sends one byte per segment SHALL make the stream hold at most the pause limit and one buffer") {
             withUringTransport(90.seconds) { transport ->
                 val options = TransportOptions(multishotReceive = ring)
