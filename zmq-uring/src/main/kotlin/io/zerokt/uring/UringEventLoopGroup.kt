@@ -25,12 +25,13 @@ internal class UringEventLoopGroup(threads: Int, threadFactory: ThreadFactory, h
     override fun newChild(executor: Executor, ioHandlerFactory: IoHandlerFactory, vararg args: Any?): IoEventLoop =
         Loop(this, executor, ioHandlerFactory)
 
-    /** One loop of the group; [waitDeadlineNanos] shows tests what its next wait is given (on the loop only). */
+    /** One loop of the group. */
     internal class Loop(parent: IoEventLoopGroup, executor: Executor, handlers: IoHandlerFactory) :
         SingleThreadIoEventLoop(parent, executor, handlers) {
         /** The next scheduled task's deadline, or -1 (wait without a timer) while none is scheduled. */
         override fun deadlineNanos(): Long = nextScheduledTaskDeadlineNanos()
 
+        /** What the next wait is given as its deadline (-1: none); call it on the loop. */
         internal fun waitDeadlineNanos(): Long = deadlineNanos()
     }
 
