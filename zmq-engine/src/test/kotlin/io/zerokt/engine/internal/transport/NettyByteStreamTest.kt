@@ -27,12 +27,16 @@ class NettyByteStreamTest : FunSpec({
                 val server = listener.accept() as NettyByteStream
                 // Each byte is written only once the last one was received, so each is a receive of its own.
                 val one = ByteArray(1)
+                val deadline = System.nanoTime() + 40_000_000_000L // a spin is not cancellable: it bounds itself
                 var sent = 0
                 while (sent < MOST_BYTES && !server.isPaused) {
                     one[0] = sent.toByte()
                     client.write(one, 0, 1)
                     sent++
-                    while (server.readable < sent && !server.isPaused) Thread.onSpinWait()
+                    while (server.readable < sent && !server.isPaused) {
+                        check(System.nanoTime() < deadline) { "byte $sent was never received" }
+                        Thread.onSpinWait()
+                    }
                 }
                 // Counting unread bytes, not buffers, it never paused: 40,000 bytes are far below 1 MiB.
                 server.isPaused shouldBe true
