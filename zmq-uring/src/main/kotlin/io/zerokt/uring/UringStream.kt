@@ -26,10 +26,10 @@ import kotlin.coroutines.resume
 /**
  * One io_uring connection as a [ByteStream], and the Netty handler that feeds it.
  *
- * Reads: the event loop queues the buffers Netty receives (from a multishot receive's buffer ring, or a plain
- * receive); [read] copies as many queued bytes as fit and suspends only when none are queued. Reading pauses
- * (auto-read off) while the queued buffers hold more than [PAUSE_BYTES], so neither a slow socket nor a peer that
- * sends tiny segments (each holding a whole receive buffer) can make the queue grow without bound.
+ * Reads: the event loop queues the buffers Netty receives (from the buffer ring, or a plain receive's own buffer);
+ * [read] copies as many queued bytes as fit and suspends only when none are queued. Reading pauses (auto-read off)
+ * while the queued buffers hold more than [PAUSE_BYTES], so neither a slow socket nor a peer that sends tiny segments
+ * (each holding a whole receive buffer) can make the queue grow without bound.
  *
  * The connection's driver runs on the channel's event loop ([dispatcher]), so a read is served by the thread that
  * received it and a write is handed to the channel without a task hop.
@@ -177,7 +177,7 @@ internal class UringStream(
     }
 
     /** Memory held by received buffers not read yet (for tests). */
-    internal val queued: Long get() = synchronized(lock) { inbound.held }
+    internal val held: Long get() = synchronized(lock) { inbound.held }
 
     /** Received bytes not read yet (for tests). */
     internal val readable: Int get() = synchronized(lock) { inbound.readable }

@@ -140,7 +140,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         return UringStream(cork = options.tcpCork && tcp, duplicator, if (tcp) options.sendZeroCopyThreshold else -1)
     }
 
-    /** Options of every stream channel: the write high-water mark and multishot receive. */
+    /** Options of every stream channel: the write high-water mark, the read sizes and buffer-ring receives. */
     private fun applyCommon(options: TransportOptions, set: (ChannelOption<Any>, Any) -> Unit) {
         set(ChannelOption.WRITE_BUFFER_WATER_MARK.any(), WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
         // Netty's default guess starts each connection's reads at 2 KiB and grows slowly; starting at 16 KiB (up to

@@ -23,28 +23,28 @@ class UringEventLoopGroupTest : FunSpec({
 
     fun UringEventLoopGroup.Loop.deadline(): Long = submit<Long> { waitDeadlineNanos() }.get(10, TimeUnit.SECONDS)
 
-    fun UringEventLoopGroup.close() {
-        shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10_000) shouldBe true
+    /** Runs [block] with the one loop of a new group, shut down after it. */
+    fun withLoop(block: (UringEventLoopGroup.Loop) -> Unit) {
+        val group = group()
+        try {
+            block(group.loop())
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10_000) shouldBe true
+        }
     }
 
     test("an idle loop waits without a deadline; a scheduled task gives it one, and cancelling it takes it away") {
-        val group = group()
-        try {
-            val loop = group.loop()
+        withLoop { loop ->
             loop.deadline() shouldBe UringEventLoopGroup.NO_DEADLINE
             val task = loop.schedule({}, 1, TimeUnit.HOURS)
             loop.deadline() shouldBeGreaterThan 0L
             task.cancel(false)
             loop.deadline() shouldBe UringEventLoopGroup.NO_DEADLINE
-        } finally {
-            group.close()
         }
     }
 
     test("tasks and scheduled tasks from another thread wake an idle loop") {
-        val group = group()
-        try {
-            val loop = group.loop()
+        withLoop { loop ->
             loop.deadline() shouldBe UringEventLoopGroup.NO_DEADLINE
             Thread.sleep(200) // the loop is waiting now, with no timer
             val ran = CountDownLatch(1)
@@ -56,20 +56,14 @@ class UringEventLoopGroupTest : FunSpec({
             loop.schedule({ fired.countDown() }, 100, TimeUnit.MILLISECONDS)
             fired.await(5, TimeUnit.SECONDS) shouldBe true
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) shouldBeLessThan 2_000L
-        } finally {
-            group.close()
         }
     }
 
     test("a task scheduled on the loop itself fires while the loop is otherwise idle") {
-        val group = group()
-        try {
-            val loop = group.loop()
+        withLoop { loop ->
             val fired = CountDownLatch(1)
             loop.execute { loop.schedule({ fired.countDown() }, 100, TimeUnit.MILLISECONDS) }
             fired.await(5, TimeUnit.SECONDS) shouldBe true
-        } finally {
-            group.close()
         }
     }
 

@@ -5,6 +5,8 @@ import io.kotest.matchers.longs.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
+import io.zerokt.testing.readCountingBytes
+import io.zerokt.testing.trickleBytes
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
@@ -46,7 +48,7 @@ class UringReadPauseTest : FunSpec({
                     }
                     // Nobody reads for a while: reading pauses.
                     delay(1_000)
-                    server.queued shouldBeLessThan bound
+                    server.held shouldBeLessThan bound
                     // Then a reader slower than the writer, on the event loop as the engine's reader is: reading
                     // pauses and resumes over and over.
                     val buffer = ByteArray(4096)
@@ -56,7 +58,7 @@ class UringReadPauseTest : FunSpec({
                     withContext(server.dispatcher!!) {
                         while (received < total) {
                             if (++reads % 16 == 0) delay(1)
-                            most = maxOf(most, server.queued)
+                            most = maxOf(most, server.held)
                             val n = server.read(buffer, 0, buffer.size)
                             check(n > 0) { "the stream ended after $received bytes" }
                             for (i in 0 until n) check(buffer[i] == (received + i).toByte()) { "byte ${received + i} differs" }
@@ -81,35 +83,18 @@ class UringReadPauseTest : FunSpec({
                     peer.tcpNoDelay = true
                     val server = listener.accept() as UringStream
                     val out = peer.getOutputStream()
-                    // Each byte is written only once the last one was received, so each is a receive of its own.
-                    val deadline = System.nanoTime() + 60_000_000_000L
-                    var sent = 0
-                    while (sent < TRICKLE_BYTES && !server.isPaused) {
-                        out.write(sent and 0xff)
+                    val sent = trickleBytes(TRICKLE_BYTES, { server.readable }, { server.isPaused }) {
+                        out.write(it and 0xff)
                         out.flush()
-                        sent++
-                        while (server.readable < sent && !server.isPaused) {
-                            check(System.nanoTime() < deadline) { "byte $sent was never received" }
-                            Thread.onSpinWait()
-                        }
                     }
                     // Before, the limit counted bytes, not buffers: 2,000 one-byte receives held 2 MiB (plain) or
                     // 125 MiB (ring) and reading never paused.
                     server.isPaused shouldBe true
-                    server.queued shouldBeLessThan UringStream.PAUSE_BYTES + (64L shl 10) + 1
+                    server.held shouldBeLessThan UringStream.PAUSE_BYTES + (64L shl 10) + 1
                     // The rest still arrives once the reader takes what is queued, in order.
                     repeat(TRICKLE_BYTES - sent) { out.write((sent + it) and 0xff) }
                     out.flush()
-                    val buffer = ByteArray(4096)
-                    var received = 0
-                    withContext(server.dispatcher!!) {
-                        while (received < TRICKLE_BYTES) {
-                            val n = server.read(buffer, 0, buffer.size)
-                            check(n > 0) { "the stream ended after $received bytes" }
-                            for (i in 0 until n) check(buffer[i] == ((received + i) and 0xff).toByte()) { "byte ${received + i} differs" }
-                            received += n
-                        }
-                    }
+                    val received = withContext(server.dispatcher!!) { readCountingBytes(TRICKLE_BYTES, server::read) }
                     received shouldBe TRICKLE_BYTES
                     server.close()
                 }

@@ -6,6 +6,8 @@ import io.kotest.matchers.shouldBe
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import io.zerokt.testing.Endpoints
+import io.zerokt.testing.readCountingBytes
+import io.zerokt.testing.trickleBytes
 import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration.Companion.seconds
 
@@ -25,32 +27,17 @@ class NettyByteStreamTest : FunSpec({
                 val listener = transport.listen(name, TransportOptions())
                 val client = transport.connect(name, TransportOptions())
                 val server = listener.accept() as NettyByteStream
-                // Each byte is written only once the last one was received, so each is a receive of its own.
                 val one = ByteArray(1)
-                val deadline = System.nanoTime() + 40_000_000_000L // a spin is not cancellable: it bounds itself
-                var sent = 0
-                while (sent < MOST_BYTES && !server.isPaused) {
-                    one[0] = sent.toByte()
+                val sent = trickleBytes(MOST_BYTES, { server.readable }, { server.isPaused }) {
+                    one[0] = it.toByte()
                     client.write(one, 0, 1)
-                    sent++
-                    while (server.readable < sent && !server.isPaused) {
-                        check(System.nanoTime() < deadline) { "byte $sent was never received" }
-                        Thread.onSpinWait()
-                    }
                 }
                 // Counting unread bytes, not buffers, it never paused: 40,000 bytes are far below 1 MiB.
                 server.isPaused shouldBe true
                 server.held shouldBeLessThan NettyByteStream.HIGH_WATER + (64L shl 10) + 1
                 val rest = ByteArray(MOST_BYTES - sent) { (sent + it).toByte() }
                 client.write(rest, 0, rest.size)
-                val buffer = ByteArray(4096)
-                var received = 0
-                while (received < MOST_BYTES) {
-                    val n = server.read(buffer, 0, buffer.size)
-                    check(n > 0) { "the stream ended after $received bytes" }
-                    for (i in 0 until n) check(buffer[i] == (received + i).toByte()) { "byte ${received + i} differs" }
-                    received += n
-                }
+                val received = readCountingBytes(MOST_BYTES, server::read)
                 received shouldBe MOST_BYTES
                 client.close()
                 server.close()
