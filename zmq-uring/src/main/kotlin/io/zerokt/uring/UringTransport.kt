@@ -3,6 +3,7 @@ package io.zerokt.uring
 import io.netty.bootstrap.Bootstrap
 import io.netty.bootstrap.ServerBootstrap
 import io.netty.channel.AdaptiveRecvByteBufAllocator
+import io.netty.buffer.PooledByteBufAllocator
 import io.netty.buffer.Unpooled
 import io.netty.channel.Channel
 import io.netty.channel.ChannelFuture
@@ -146,6 +147,11 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         // Netty's default guess starts each connection's reads at 2 KiB and grows slowly; starting at 16 KiB (up to
         // 64 KiB) took 64 KiB PUSH/PULL from about 10k to 13-16k msg/s on this machine (3 runs each).
         set(ChannelOption.RCVBUF_ALLOCATOR.any(), AdaptiveRecvByteBufAllocator(READ_MIN, READ_INITIAL, READ_MAX))
+        // Receive buffers from the pooled allocator, as the writes' are: Netty's default (adaptive) one pools nothing
+        // that large under a small heap, so each 64 KiB receive was a fresh, zeroed ByteBuffer.allocateDirect (about
+        // 2 us of the I/O thread per receive; 64 KiB messages, pinned: 1.3-1.4 s less I/O-thread user CPU per 600,000
+        // messages and 10-24% more throughput in 3 alternating rounds).
+        set(ChannelOption.ALLOCATOR.any(), PooledByteBufAllocator.DEFAULT)
         if (options.multishotReceive && settings.bufferRingSupported) {
             set(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID.any(), UringSettings.BUFFER_GROUP)
         }
