@@ -1,6 +1,7 @@
 package io.zerokt.uring
 
 import io.netty.buffer.ByteBuf
+import io.netty.buffer.ByteBufAllocator
 import io.netty.buffer.PooledByteBufAllocator
 import io.netty.buffer.Unpooled
 import io.netty.channel.Channel
@@ -181,6 +182,9 @@ internal class UringStream(
 
     /** Received bytes not read yet (for tests). */
     internal val readable: Int get() = synchronized(lock) { inbound.readable }
+
+    /** The allocator the channel's receive buffers come from (for tests). */
+    internal val receiveAllocator: ByteBufAllocator? get() = channel?.config()?.allocator
 
     /** True while reading is paused (for tests). */
     internal val isPaused: Boolean get() = synchronized(lock) { paused }

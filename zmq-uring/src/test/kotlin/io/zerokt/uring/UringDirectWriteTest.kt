@@ -27,36 +27,6 @@ class UringDirectWriteTest : FunSpec({
     timeout = 60_000
     val none = ByteArray(0)
 
-    suspend fun readExactly(stream: ByteStream, size: Int): ByteArray {
-        val bytes = ByteArray(size)
-        var at = 0
-        while (at < size) {
-            val n = stream.read(bytes, at, size - at)
-            check(n > 0) { "the stream ended after $at of $size bytes" }
-            at += n
-        }
-        return bytes
-    }
-
-    /** A connected pair on [transport] over [scheme]; both ends and the listener are closed after [block]. */
-    suspend fun connected(
-        transport: UringTransport,
-        scheme: String,
-        options: TransportOptions = TransportOptions(),
-        block: suspend (client: ByteStream, server: ByteStream) -> Unit,
-    ) {
-        val listener = transport.listen(scheme, if (scheme == "tcp") "127.0.0.1:*" else "*", options)
-        val client = transport.connect(scheme, listener.endpoint.substringAfter("://"), options)
-        val server = listener.accept()
-        try {
-            block(client, server)
-        } finally {
-            client.close()
-            server.close()
-            listener.close()
-        }
-    }
-
     /** Asks, on the stream's event loop as the connection's driver does, whether direct writes are possible. */
     suspend fun enableDirect(stream: ByteStream): Int = withContext(stream.dispatcher!!) { stream.writeNow(none, 0, 0) }
 
