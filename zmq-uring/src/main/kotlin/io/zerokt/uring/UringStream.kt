@@ -12,6 +12,8 @@ import io.netty.channel.ChannelPromise
 import io.netty.channel.unix.Socket
 import io.netty.channel.unix.UnixChannel
 import io.netty.channel.uring.IoUringChannelOption
+import io.netty.util.concurrent.Future
+import io.netty.util.concurrent.ImmediateEventExecutor
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import io.zerokt.engine.spi.ReceiveQueue
@@ -19,6 +21,7 @@ import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
 import java.io.IOException
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
@@ -35,8 +38,10 @@ import kotlin.coroutines.resume
  * The connection's driver runs on the channel's event loop ([dispatcher]), so a read is served by the thread that
  * received it and a write is handed to the channel without a task hop.
  *
- * Writes: [write] copies the engine's batch into one pooled direct buffer and hands it to the channel without
- * waiting for the kernel; it suspends only while the channel is over its write high-water mark. With [cork], the
+ * Writes: [write] copies the engine's batch into pooled direct buffers that a [UringSender] sends with `SEND`
+ * operations of its own on the event loop's ring, without waiting for the kernel; it suspends only while more than
+ * [UringSender.HIGH_BYTES] are unsent. Where the socket asks for SEND_ZC, the batch is handed to the channel instead
+ * (Netty's zero-copy send), and the writer waits on the channel's write high-water mark. Either way, with [cork], the
  * socket is corked once a second write queues behind one in flight and uncorked when the last completes (`TCP_CORK`).
  *
  * Direct writes ([writeNow], REQ and REP): while no write handed to the channel is still in flight, a sender writes
@@ -84,6 +89,20 @@ internal class UringStream(
     private var directBuffer: ByteBuf? = null
     private var directClosed = false
 
+    /** Sends this connection's bytes with its own ring operations; made when the channel becomes active. */
+    @Volatile private var sender: UringSender? = null
+
+    /** What [sender] reports, on the event loop. */
+    private val senderListener = object : UringSender.Listener {
+        override fun drained() = wakeWriter()
+
+        override fun failed(cause: IOException) {
+            synchronized(lock) { if (failure == null) failure = cause }
+            channel?.close()
+            wakeAll()
+        }
+    }
+
     /** The channel's event loop as a dispatcher: the connection's driver runs there, next to its reads and writes. */
     @Volatile private var loop: CoroutineDispatcher? = null
 
@@ -92,6 +111,15 @@ internal class UringStream(
     override fun handlerAdded(ctx: ChannelHandlerContext) {
         channel = ctx.channel()
         loop = ctx.channel().eventLoop().asCoroutineDispatcher()
+    }
+
+    override fun channelActive(ctx: ChannelHandlerContext) {
+        // Chosen before the first write, so that all of a connection's bytes take one path. The channel writes where
+        // SEND_ZC is asked for (Netty's zero-copy send), where the sender cannot register, or with CHANNEL_WRITES.
+        if (!CHANNEL_WRITES && zeroCopyThreshold < 0) {
+            sender = UringSender.open(ctx.channel(), cork, pendingWrites, senderListener)
+        }
+        ctx.fireChannelActive()
     }
 
     override fun channelRead(ctx: ChannelHandlerContext, msg: Any) {
@@ -119,6 +147,7 @@ internal class UringStream(
     }
 
     override fun channelInactive(ctx: ChannelHandlerContext) {
+        sender?.stop()
         closeDirect()
         synchronized(lock) { ended = true }
         wakeAll()
@@ -186,6 +215,15 @@ internal class UringStream(
     /** The allocator the channel's receive buffers come from (for tests). */
     internal val receiveAllocator: ByteBufAllocator? get() = channel?.config()?.allocator
 
+    /** True when writes go to the ring through a [UringSender] (for tests). */
+    internal val sendsToRing: Boolean get() = sender != null
+
+    /** Bytes written and not yet taken by the kernel; call on the event loop (for tests). */
+    internal val unsentBytes: Long get() = sender?.unsent ?: 0L
+
+    /** True while the channel is open (for tests). */
+    internal val isOpen: Boolean get() = channel?.isOpen == true
+
     /** True while reading is paused (for tests). */
     internal val isPaused: Boolean get() = synchronized(lock) { paused }
 
@@ -208,6 +246,14 @@ internal class UringStream(
     override suspend fun write(source: ByteArray, offset: Int, length: Int) {
         val ch = channel ?: throw IOException("not connected")
         checkWritable()
+        // The driver writes on the event loop (the stream's dispatcher); a write from elsewhere hops there first.
+        if (!ch.eventLoop().inEventLoop()) return withContext(checkNotNull(loop)) { write(source, offset, length) }
+        val s = sender
+        if (s != null) {
+            s.send(source, offset, length)
+            if (s.unsent > UringSender.HIGH_BYTES) awaitRoom { s.unsent <= UringSender.LOW_BYTES }
+            return
+        }
         // Netty 4.2's default (adaptive) allocator pools nothing above 16.5 KiB in a heap of 512 MiB or less: each
         // 64 KiB batch was a fresh direct buffer, 12% of the sending event loop's CPU at 64 B. The pooled one: 4%.
         val buf = PooledByteBufAllocator.DEFAULT.directBuffer(length)
@@ -218,11 +264,17 @@ internal class UringStream(
         // Added last, so that TCP_CORK's listener (added by the handler's write) has uncorked before a direct
         // write sees no writes pending.
         promise.addListener(writeDone)
-        while (!ch.isWritable) {
+        if (!ch.isWritable) awaitRoom { ch.isWritable }
+    }
+
+    /** Suspends until [room] says the writer may go on; throws once the connection failed or closed. */
+    private suspend inline fun awaitRoom(crossinline room: () -> Boolean) {
+        while (true) {
             checkWritable()
+            if (room()) return
             suspendCancellableCoroutine { cont ->
                 val ready = synchronized(lock) {
-                    val ready = ch.isWritable || ended || closed || failure != null
+                    val ready = room() || ended || closed || failure != null
                     if (!ready) writeWaiter = cont
                     ready
                 }
@@ -318,6 +370,17 @@ internal class UringStream(
             ch.close()
             return
         }
+        val s = sender
+        if (s != null) {
+            // The sender's last bytes may still be on their way to the kernel: close once they are, within the grace.
+            try {
+                ch.eventLoop().execute { s.whenIdle { ch.close() } }
+                ch.eventLoop().schedule({ s.stop(); ch.close() }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+            } catch (e: java.util.concurrent.RejectedExecutionException) {
+                ch.close()
+            }
+            return
+        }
         // Writes are handed over without waiting, so the last ones may still be on their way to the kernel (a
         // closing socket's final batch): close once they are written, as the default engine's flushed writes
         // would be, but never later than CLOSE_GRACE_MILLIS (a peer that stopped reading).
@@ -327,6 +390,18 @@ internal class UringStream(
         } catch (e: java.util.concurrent.RejectedExecutionException) {
             ch.close() // the event loop is shutting down: it closes its channels itself
         }
+    }
+
+    /**
+     * Completes once what was written so far has reached the kernel (or cannot): the transport's close waits for this
+     * before closing the channel.
+     */
+    internal fun flushed(): Future<*> {
+        val ch = channel ?: return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null)
+        val s = sender ?: return ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
+        val done = ch.eventLoop().newPromise<Unit>()
+        ch.eventLoop().execute { s.whenIdle { done.trySuccess(Unit) } }
+        return done
     }
 
     private fun wakeWriter() {
@@ -366,6 +441,9 @@ internal class UringStream(
 
         /** The direct-write buffer's first capacity. */
         const val DIRECT_INITIAL_BYTES = 4 shl 10
+
+        /** Write through the channel instead of a [UringSender] (`-Dzerokt.uring.channelWrites=true`, to compare). */
+        val CHANNEL_WRITES: Boolean = java.lang.Boolean.getBoolean("zerokt.uring.channelWrites")
 
         /** The longest a closed stream waits for its last writes to reach the kernel. */
         const val CLOSE_GRACE_MILLIS = 2_000L

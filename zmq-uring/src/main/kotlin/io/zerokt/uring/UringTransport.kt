@@ -184,7 +184,10 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
             if (channel is ServerChannel || !channel.isActive) continue
             val left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())
             if (left <= 0) break
-            runCatching { channel.writeAndFlush(Unpooled.EMPTY_BUFFER).awaitUninterruptibly(left) }
+            runCatching {
+                val stream = channel.pipeline().get(UringStream::class.java)
+                (stream?.flushed() ?: channel.writeAndFlush(Unpooled.EMPTY_BUFFER)).awaitUninterruptibly(left)
+            }
         }
         channels.forEach { it.close().awaitUninterruptibly(SHUTDOWN_MILLIS) }
         duplicator.close()
