@@ -2,6 +2,7 @@ package io.zerokt.engine.internal.transport
 
 import io.netty.bootstrap.Bootstrap
 import io.netty.bootstrap.ServerBootstrap
+import io.netty.buffer.PooledByteBufAllocator
 import io.netty.channel.Channel
 import io.netty.channel.ChannelFuture
 import io.netty.channel.ChannelInitializer
@@ -33,7 +34,10 @@ import kotlin.coroutines.resumeWithException
  *
  * libzmq maps `ipc://@name` to the abstract address `\0name`, so ZeroKt, libzmq and pyzmq peers meet on the same
  * name. One event-loop thread serves every abstract connection of the context; it starts on first use and stops
- * with [close]. Where epoll cannot load (not Linux, no native library), binding or connecting fails with
+ * with [close]. Receive and write buffers come from `PooledByteBufAllocator`: Netty 4.2's default (adaptive) allocator
+ * pools nothing above 16.5 KiB under a small heap, so each 64 KiB buffer was a fresh, zeroed direct allocation
+ * (pinned, 64 KiB, 150,000 messages after 150,000, 3 alternating rounds: the receiving event loop's user CPU 0.88-1.03 s
+ * against 1.37-1.56 s, throughput even; 64 B even). Where epoll cannot load (not Linux, no native library), binding or connecting fails with
  * `EPROTONOSUPPORT` and Netty's reason.
  */
 @OptIn(ZeroKtInternalApi::class)
@@ -61,6 +65,7 @@ internal class AbstractIpcTransport {
             .group(group())
             .channel(EpollServerDomainSocketChannel::class.java)
             .option(ChannelOption.SO_BACKLOG, options.backlog.coerceAtLeast(1))
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childHandler(object : ChannelInitializer<Channel>() {
                 override fun initChannel(ch: Channel) {
                     val stream = NettyByteStream(ch, endpoint)
@@ -95,6 +100,7 @@ internal class AbstractIpcTransport {
         val future = Bootstrap()
             .group(group())
             .channel(EpollDomainSocketChannel::class.java)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .apply { if (options.connectTimeoutMillis > 0) option(ChannelOption.CONNECT_TIMEOUT_MILLIS, options.connectTimeoutMillis) }
             .handler(object : ChannelInitializer<Channel>() {
                 override fun initChannel(ch: Channel) {

@@ -1,6 +1,7 @@
 package io.zerokt.engine.internal.transport
 
 import io.netty.buffer.ByteBuf
+import io.netty.buffer.ByteBufAllocator
 import io.netty.channel.Channel
 import io.netty.channel.ChannelHandlerContext
 import io.netty.channel.ChannelInboundHandlerAdapter
@@ -55,6 +56,9 @@ internal class NettyByteStream(
 
     /** True while reading is paused (for tests). */
     internal val isPaused: Boolean get() = !channel.config().isAutoRead
+
+    /** The allocator the channel's receive and write buffers come from (for tests). */
+    internal val allocator: ByteBufAllocator get() = channel.config().allocator
 
     override fun channelInactive(ctx: ChannelHandlerContext) {
         end()

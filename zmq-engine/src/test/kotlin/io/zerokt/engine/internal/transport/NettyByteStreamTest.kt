@@ -3,6 +3,8 @@ package io.zerokt.engine.internal.transport
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.longs.shouldBeLessThan
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.types.shouldBeSameInstanceAs
+import io.netty.buffer.PooledByteBufAllocator
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import io.zerokt.testing.Endpoints
@@ -13,7 +15,8 @@ import kotlin.time.Duration.Companion.seconds
 
 /**
  * [NettyByteStream] (abstract ipc names) SHALL pause reading once its unread buffers hold [NettyByteStream.HIGH_WATER]
- * bytes of memory, even when each received byte holds a whole receive buffer, and SHALL then deliver everything.
+ * bytes of memory, even when each received byte holds a whole receive buffer, and SHALL then deliver everything; its
+ * buffers SHALL come from the pooled allocator.
  */
 @OptIn(ZeroKtInternalApi::class)
 class NettyByteStreamTest : FunSpec({
@@ -39,6 +42,32 @@ class NettyByteStreamTest : FunSpec({
                 client.write(rest, 0, rest.size)
                 val received = readCountingBytes(MOST_BYTES, server::read)
                 received shouldBe MOST_BYTES
+                client.close()
+                server.close()
+                listener.close()
+            } finally {
+                transport.close()
+            }
+        }
+    }
+
+    test("the connecting and the accepted stream SHALL take their buffers from the pooled allocator") {
+        withTimeout(50.seconds) {
+            val transport = AbstractIpcTransport()
+            try {
+                val name = Endpoints.ipcAbstractEndpoint().removePrefix("ipc://@")
+                val listener = transport.listen(name, TransportOptions())
+                val client = transport.connect(name, TransportOptions()) as NettyByteStream
+                val server = listener.accept() as NettyByteStream
+                client.allocator shouldBeSameInstanceAs PooledByteBufAllocator.DEFAULT
+                server.allocator shouldBeSameInstanceAs PooledByteBufAllocator.DEFAULT
+                // 64 KiB, the size Netty's default allocator never pooled, still arrives whole.
+                val sent = ByteArray(64 shl 10) { it.toByte() }
+                client.write(sent, 0, sent.size)
+                val received = ByteArray(sent.size)
+                var at = 0
+                while (at < received.size) at += server.read(received, at, received.size - at).also { check(it > 0) }
+                received.contentEquals(sent) shouldBe true
                 client.close()
                 server.close()
                 listener.close()
