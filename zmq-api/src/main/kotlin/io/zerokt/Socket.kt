@@ -316,7 +316,7 @@ public interface Socket : AutoCloseable {
         get() = getIntOption(ZKT_IO_URING_SEND_ZC_THRESHOLD)
         set(value) = setOption(ZKT_IO_URING_SEND_ZC_THRESHOLD, value)
 
-    /** [ZKT_IO_URING_MULTISHOT]: receive into the context's buffer ring (io_uring engine), default false. */
+    /** [ZKT_IO_URING_MULTISHOT]: multishot receives into the I/O thread's buffer group (io_uring engine), default false. */
     public var ioUringMultishot: Boolean
         get() = getIntOption(ZKT_IO_URING_MULTISHOT) != 0
         set(value) = setOption(ZKT_IO_URING_MULTISHOT, value)

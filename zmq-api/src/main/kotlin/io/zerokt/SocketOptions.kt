@@ -196,10 +196,11 @@ public const val ZKT_IO_URING_TCP_CORK: Int = 0x5A4B_0002
 public const val ZKT_IO_URING_SEND_ZC_THRESHOLD: Int = 0x5A4B_0003
 
 /**
- * `ZKT_IO_URING_MULTISHOT` (socket option, io_uring engine only): 1 receives into the context's buffer ring
- * (kernel-selected buffers), where the kernel has one. The receives are single-shot unless the application sets
- * Netty's `io.netty.iouring.recvMultiShotEnabled=true`: Netty 4.2.18's multishot receive keeps reading while a slow
- * socket has paused its reading, so memory would grow without bound.
+ * `ZKT_IO_URING_MULTISHOT` (socket option, io_uring engine only): 1 receives with multishot receives (one
+ * submission, many receives) into kernel-selected buffers of its I/O thread's receive buffer group
+ * ([ZKT_CTX_IO_URING_BUFFER_RING_SIZE] buffers of [ZKT_CTX_IO_URING_BUFFER_SIZE] bytes, shared by that thread's
+ * multishot connections), paused like other receives while the socket's reader is behind; single-shot receives from
+ * the same group on kernels without multishot receives.
  */
 public const val ZKT_IO_URING_MULTISHOT: Int = 0x5A4B_0004
 
@@ -212,10 +213,13 @@ public const val ZKT_CTX_IO_URING: Int = 0x5A4B_0101
 /** `ZKT_CTX_IO_URING_RING_SIZE` (context option): submission queue entries of each io_uring ring; default 4096. */
 public const val ZKT_CTX_IO_URING_RING_SIZE: Int = 0x5A4B_0102
 
-/** `ZKT_CTX_IO_URING_BUFFER_RING_SIZE` (context option): buffers in the receive buffer ring (a power of 2); default 64. */
+/**
+ * `ZKT_CTX_IO_URING_BUFFER_RING_SIZE` (context option): buffers in each io_uring I/O thread's receive buffer group, for
+ * [ZKT_IO_URING_MULTISHOT] sockets (a power of 2); default 64.
+ */
 public const val ZKT_CTX_IO_URING_BUFFER_RING_SIZE: Int = 0x5A4B_0103
 
-/** `ZKT_CTX_IO_URING_BUFFER_SIZE` (context option): bytes of each buffer of the receive buffer ring; default 65536. */
+/** `ZKT_CTX_IO_URING_BUFFER_SIZE` (context option): bytes of each buffer of the receive buffer group; default 65536. */
 public const val ZKT_CTX_IO_URING_BUFFER_SIZE: Int = 0x5A4B_0104
 
 /**

@@ -30,8 +30,9 @@ import kotlin.coroutines.resume
 /**
  * One io_uring connection as a [ByteStream], and the Netty handler that feeds it.
  *
- * Reads: the event loop queues the buffers Netty receives (from the buffer ring, or a plain receive's own buffer);
- * [read] copies as many queued bytes as fit and suspends only when none are queued. Reading pauses (auto-read off)
+ * Reads: the event loop queues the buffers Netty's channel receives, or, with the multishot option, those a
+ * [UringReceiver] of the stream's own receives into the loop's [UringBufferGroup]; [read] copies as many queued bytes
+ * as fit and suspends only when none are queued. Receiving pauses (auto-read off, or the receiver's receive cancelled)
  * while the queued buffers hold more than [PAUSE_BYTES], so neither a slow socket nor a peer that sends tiny segments
  * (each holding a whole receive buffer) can make the queue grow without bound.
  *
@@ -56,6 +57,8 @@ internal class UringStream(
     private val duplicator: DescriptorDuplicator?,
     /** Writes of at least this many bytes use SEND_ZC (-1: none), so they are never written directly. */
     private val zeroCopyThreshold: Int = -1,
+    /** The receive buffer group of a channel's event loop, for multishot receives (null: the channel reads). */
+    private val receiveGroup: ((Channel) -> UringBufferGroup?)? = null,
 ) : ChannelDuplexHandler(), ByteStream {
     @Volatile private var channel: Channel? = null
     @Volatile override var remoteAddress: String = "unknown"
@@ -103,6 +106,20 @@ internal class UringStream(
         }
     }
 
+    /** Receives this connection's bytes with a multishot receive of its own; made when the channel becomes active. */
+    @Volatile private var receiver: UringReceiver? = null
+
+    /** What [receiver] hands over, on the event loop. */
+    private val receiverSink = object : UringReceiver.Sink {
+        override fun received(buf: ByteBuf) = queue(buf)
+
+        override fun ended() {
+            channel?.close() // as Netty closes a channel that read the end of the stream
+        }
+
+        override fun failed(cause: IOException) = senderListener.failed(cause)
+    }
+
     /** The channel's event loop as a dispatcher: the connection's driver runs there, next to its reads and writes. */
     @Volatile private var loop: CoroutineDispatcher? = null
 
@@ -119,11 +136,20 @@ internal class UringStream(
         if (!CHANNEL_WRITES && zeroCopyThreshold < 0) {
             sender = UringSender.open(ctx.channel(), cork, pendingWrites, senderListener)
         }
+        val group = receiveGroup?.invoke(ctx.channel())
+        if (group != null) {
+            // Off before Netty's head handler starts reading (after this returns): the receiver reads instead.
+            ctx.channel().config().isAutoRead = false
+            receiver = UringReceiver.open(ctx.channel(), group, receiverSink)
+            if (receiver == null) ctx.channel().config().isAutoRead = true
+        }
         ctx.fireChannelActive()
     }
 
-    override fun channelRead(ctx: ChannelHandlerContext, msg: Any) {
-        val buf = msg as ByteBuf
+    override fun channelRead(ctx: ChannelHandlerContext, msg: Any) = queue(msg as ByteBuf)
+
+    /** Queues received bytes for the reader, pausing receives above [PAUSE_BYTES] held; on the event loop. */
+    private fun queue(buf: ByteBuf) {
         val waiter: CancellableContinuation<Unit>?
         synchronized(lock) {
             if (closed || !buf.isReadable) {
@@ -133,7 +159,8 @@ internal class UringStream(
             inbound.add(buf)
             if (inbound.held > PAUSE_BYTES && !paused) {
                 paused = true
-                ctx.channel().config().isAutoRead = false
+                val r = receiver
+                if (r != null) r.pause() else channel?.config()?.isAutoRead = false
             }
             waiter = readWaiter
             readWaiter = null
@@ -148,6 +175,7 @@ internal class UringStream(
 
     override fun channelInactive(ctx: ChannelHandlerContext) {
         sender?.stop()
+        receiver?.stop()
         closeDirect()
         synchronized(lock) { ended = true }
         wakeAll()
@@ -215,6 +243,9 @@ internal class UringStream(
     /** The allocator the channel's receive buffers come from (for tests). */
     internal val receiveAllocator: ByteBufAllocator? get() = channel?.config()?.allocator
 
+    /** This stream's [UringReceiver], when it receives with its own multishot receives (for tests). */
+    internal val groupReceiver: UringReceiver? get() = receiver
+
     /** True when writes go to the ring through a [UringSender] (for tests). */
     internal val sendsToRing: Boolean get() = sender != null
 
@@ -234,7 +265,13 @@ internal class UringStream(
             if (copied > 0) {
                 if (paused && inbound.held <= RESUME_BYTES) {
                     paused = false
-                    channel?.config()?.isAutoRead = true
+                    val r = receiver
+                    if (r == null) {
+                        channel?.config()?.isAutoRead = true
+                    } else {
+                        val ch = channel
+                        if (ch == null || ch.eventLoop().inEventLoop()) r.resume() else ch.eventLoop().execute { r.resume() }
+                    }
                 }
                 return copied
             }

@@ -9,6 +9,8 @@ import io.netty.channel.Channel
 import io.netty.channel.ChannelFuture
 import io.netty.channel.ChannelInitializer
 import io.netty.channel.ChannelOption
+import io.netty.channel.EventLoop
+import io.netty.channel.IoEventLoop
 import io.netty.channel.ServerChannel
 import io.netty.channel.WriteBufferWaterMark
 import io.netty.channel.unix.DomainSocketAddress
@@ -138,7 +140,23 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     /** A stream for a new connection of [scheme]: TCP_CORK and SEND_ZC apply to tcp only, as [applyTcp] sets them. */
     private fun newStream(scheme: String, options: TransportOptions): UringStream {
         val tcp = scheme == "tcp"
-        return UringStream(cork = options.tcpCork && tcp, duplicator, if (tcp) options.sendZeroCopyThreshold else -1)
+        val groups = if (options.multishotReceive) ::receiveGroup else null
+        return UringStream(cork = options.tcpCork && tcp, duplicator, if (tcp) options.sendZeroCopyThreshold else -1, groups)
+    }
+
+    /** The receive buffer groups made so far (for tests). */
+    internal val receiveGroups: Collection<UringBufferGroup> get() = groups.values
+
+    /** Each event loop's receive buffer group, made by its first multishot connection. */
+    private val groups = java.util.concurrent.ConcurrentHashMap<EventLoop, UringBufferGroup>()
+
+    /** [channel]'s event loop's receive buffer group; call on that loop. Null where it cannot be made. */
+    private fun receiveGroup(channel: Channel): UringBufferGroup? {
+        val loop = channel.eventLoop()
+        groups[loop]?.let { return it }
+        val group = UringBufferGroup.open(loop as? IoEventLoop ?: return null, RECEIVE_GROUP, settings.bufferRingSize, settings.bufferSize)
+        if (group != null) groups[loop] = group
+        return group
     }
 
     /** Options of every stream channel: the write high-water mark, the read sizes and buffer-ring receives. */
@@ -152,9 +170,6 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         // 2 us of the I/O thread per receive; 64 KiB messages, pinned: 1.3-1.4 s less I/O-thread user CPU per 600,000
         // messages and 10-24% more throughput in 3 alternating rounds).
         set(ChannelOption.ALLOCATOR.any(), PooledByteBufAllocator.DEFAULT)
-        if (options.multishotReceive && settings.bufferRingSupported) {
-            set(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID.any(), UringSettings.BUFFER_GROUP)
-        }
         if (options.sendBuffer > 0) set(ChannelOption.SO_SNDBUF.any(), options.sendBuffer)
         if (options.receiveBuffer > 0) set(ChannelOption.SO_RCVBUF.any(), options.receiveBuffer)
     }
@@ -201,6 +216,9 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         const val READ_INITIAL = 16 shl 10
         const val READ_MAX = 64 shl 10
         const val SHUTDOWN_MILLIS = 1_000L
+
+        /** The id of each loop's receive buffer group (the loops' rings have no other group). */
+        const val RECEIVE_GROUP: Short = 1
 
         @Suppress("UNCHECKED_CAST")
         fun <T> ChannelOption<T>.any(): ChannelOption<Any> = this as ChannelOption<Any>

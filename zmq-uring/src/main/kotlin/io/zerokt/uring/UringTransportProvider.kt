@@ -18,7 +18,6 @@ public class UringTransportProvider : StreamTransportProvider {
         val os = System.getProperty("os.name") ?: "unknown"
         if (!os.startsWith("Linux")) return "io_uring needs Linux; this is $os"
         return try {
-            NettyUringDefaults.apply()
             if (IoUring.isAvailable()) null else "io_uring unavailable: ${IoUring.unavailabilityCause()}"
         } catch (e: LinkageError) {
             "the io_uring native library could not be loaded: $e"

@@ -7,10 +7,14 @@ import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
-/** Runs [block] with an io_uring transport of one event loop and default settings, closed after it, within [limit]. */
-internal suspend fun withUringTransport(limit: Duration = 30.seconds, block: suspend (UringTransport) -> Unit) =
+/** Runs [block] with an io_uring transport of one event loop and [settings], closed after it, within [limit]. */
+internal suspend fun withUringTransport(
+    limit: Duration = 30.seconds,
+    settings: UringSettings = UringSettings.of(emptyMap()),
+    block: suspend (UringTransport) -> Unit,
+) =
     withTimeout(limit) {
-        val transport = UringTransport(1, UringSettings.of(emptyMap()))
+        val transport = UringTransport(1, settings)
         try {
             block(transport)
         } finally {

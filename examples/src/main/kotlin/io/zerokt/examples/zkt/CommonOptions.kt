@@ -41,7 +41,7 @@ class CommonOptions {
     @Option(names = ["--io-uring-no-defer-taskrun"], description = ["With --io-uring: rings without deferred task running (ZKT_CTX_IO_URING_DEFER_TASKRUN 0): lower latency when I/O and application threads share CPUs, less throughput."])
     var ioUringNoDeferTaskrun: Boolean = false
 
-    @Option(names = ["--io-uring-multishot"], description = ["With --io-uring: receive into the context's buffer ring (single-shot receives; Netty 4.2.18's multishot ones cannot be paused)."])
+    @Option(names = ["--io-uring-multishot"], description = ["With --io-uring: multishot receives into the I/O thread's receive buffer group."])
     var ioUringMultishot: Boolean = false
 
     /** PLAIN and CURVE options (see [SecurityOptions]). */

@@ -57,7 +57,7 @@ class PerfCommand : ZktSubcommand() {
     @Option(names = ["--pattern"], paramLabel = "P", description = ["push_pull, pub_sub, req_rep, dealer_router_latency or dealer_router_throughput. Repeatable (default: all)."])
     var patterns: MutableList<PerfPattern> = ArrayList()
 
-    @Option(names = ["--io-uring-variants"], description = ["With --io-uring: also measure io_uring with TCP_CORK, with SEND_ZC (from 16 KiB) and with the multishot option (buffer-ring receives)."])
+    @Option(names = ["--io-uring-variants"], description = ["With --io-uring: also measure io_uring with TCP_CORK, with SEND_ZC (from 16 KiB) and with the multishot option (multishot receives)."])
     var ioUringVariants: Boolean = false
 
     @Option(

@@ -21,7 +21,7 @@ enum class Impl(val label: String) {
     /** ZeroKt on io_uring with SEND_ZC from 16 KiB (perf --io-uring-variants). */
     ZEROKT_IO_URING_ZC("zerokt io_uring+zc"),
 
-    /** ZeroKt on io_uring receiving into the buffer ring, its multishot option (perf --io-uring-variants). */
+    /** ZeroKt on io_uring with multishot receives, its multishot option (perf --io-uring-variants). */
     ZEROKT_IO_URING_MULTISHOT("zerokt io_uring+multishot"),
     ;
 

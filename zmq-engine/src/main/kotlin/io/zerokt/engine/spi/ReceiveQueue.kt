@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf
  * read ([readable]) and the memory the buffers hold ([held]).
  *
  * A read's buffer is sized before the kernel says how much arrived, so a peer that sends one byte per segment makes
- * each byte hold a whole buffer: 1 KiB for a plain io_uring receive, 64 KiB for one into the buffer ring. A pause
+ * each byte hold a whole buffer: 1 KiB for a plain io_uring receive, 64 KiB for a multishot one. A pause
  * limit on [readable] let such a peer pin a thousand times the limit; one on [held] bounds the memory whatever the
  * segment sizes. Not thread-safe: the caller holds the lock that guards the queue.
  */

@@ -52,7 +52,7 @@ public class TransportOptions(
     public val tcpCork: Boolean = false,
     /** `ZKT_IO_URING_SEND_ZC_THRESHOLD`: zero-copy send from this many bytes; -1 = never (engines that support it). */
     public val sendZeroCopyThreshold: Int = -1,
-    /** `ZKT_IO_URING_MULTISHOT`: receive into a buffer ring (engines that support it). */
+    /** `ZKT_IO_URING_MULTISHOT`: multishot receives into provided buffers (engines that support it). */
     public val multishotReceive: Boolean = false,
 )
 

@@ -1,0 +1,142 @@
+package io.zerokt.uring
+
+import io.netty.buffer.ByteBuf
+import io.netty.buffer.UnpooledByteBufAllocator
+import io.netty.buffer.UnpooledUnsafeDirectByteBuf
+import io.netty.channel.IoEvent
+import io.netty.channel.IoEventLoop
+import io.netty.channel.IoRegistration
+import io.netty.channel.uring.IoUringIoEvent
+import io.netty.channel.uring.IoUringIoHandle
+import io.netty.channel.uring.IoUringIoOps
+import io.netty.util.internal.PlatformDependent
+import org.slf4j.LoggerFactory
+import java.nio.ByteBuffer
+
+/**
+ * One event loop's group of provided receive buffers (`IORING_OP_PROVIDE_BUFFERS`): [count] buffers of [size] bytes
+ * in one direct slab, which the kernel picks from for the loop's multishot receives ([UringReceiver]).
+ *
+ * A received buffer is handed out as a [ByteBuf] over its slot; releasing it provides the slot again (on the loop). The
+ * kernel can only fill slots it was given, so what all of the loop's connections hold unread never exceeds the slab,
+ * and a receive that finds the group empty ends with `ENOBUFS` (its connection then receives into a buffer of its own
+ * once, so that readers slow to release slots cannot starve the loop's other connections). Netty's own buffer ring
+ * could not be used: its classes are package-private, and Netty 4.2.18's multishot receive into it could not be
+ * paused (on the `ENOBUFS` that ends one it arms the next without looking at auto-read: 30 MB queued against the
+ * 1 MiB pause limit in [UringStream]'s read-pause test).
+ *
+ * Everything but [release] runs on the loop. The slab is a `ByteBuffer.allocateDirect`, kept reachable by the loop's
+ * registration of this group while the kernel may write into it, and by the handed-out buffers while they are read.
+ */
+internal class UringBufferGroup private constructor(
+    private val loop: IoEventLoop,
+    /** The group's id in the loop's ring. */
+    val id: Short,
+    private val count: Int,
+    private val size: Int,
+) : IoUringIoHandle {
+    private val slab: ByteBuffer = ByteBuffer.allocateDirect(count * size)
+    private val base: Long = PlatformDependent.directBufferAddress(slab)
+    private var registration: IoRegistration? = null
+    private var closed = false
+
+    /** Slots given back and not yet provided again: provided together, once per loop iteration's task. */
+    private val returned = ArrayList<Int>()
+    private var provideScheduled = false
+
+    /** Slots handed out and not given back yet; read on the loop (for tests). */
+    var inUse = 0
+        private set
+
+    /** A [ByteBuf] over slot [slot]'s first [length] bytes; releasing it gives the slot back to the kernel. */
+    fun take(slot: Int, length: Int): ByteBuf {
+        inUse++
+        val view = slab.duplicate()
+        view.limit(slot * size + size).position(slot * size)
+        return Slot(this, slot, view.slice()).writerIndex(length)
+    }
+
+    /** Gives slot [slot] back, from any thread; it is provided to the kernel again on the loop. */
+    private fun release(slot: Int) {
+        if (loop.inEventLoop()) {
+            inUse--
+            returned.add(slot)
+            if (!provideScheduled) {
+                provideScheduled = true
+                loop.execute(::provideReturned)
+            }
+        } else {
+            try {
+                loop.execute { release(slot) }
+            } catch (e: java.util.concurrent.RejectedExecutionException) {
+                // The loop has shut down: its ring, and the kernel's hold on the slab, are gone.
+            }
+        }
+    }
+
+    private fun provideReturned() {
+        provideScheduled = false
+        if (closed) {
+            returned.clear()
+            return
+        }
+        val reg = registration ?: return
+        for (slot in returned) provide(reg, slot, 1)
+        returned.clear()
+    }
+
+    private fun provide(reg: IoRegistration, first: Int, n: Int) {
+        val address = base + first.toLong() * size
+        reg.submit(IoUringIoOps(OP_PROVIDE_BUFFERS, 0, 0, n, first.toLong(), address, size, 0, DATA_PROVIDE, id, 0, 0, 0L))
+    }
+
+    override fun handle(registration: IoRegistration, ioEvent: IoEvent) {
+        val res = (ioEvent as IoUringIoEvent).res()
+        if (res < 0 && !closed) log.warn("providing receive buffers to group {} failed: errno {}", id, -res)
+    }
+
+    /** The loop is shutting down: nothing is provided any more. */
+    override fun close() {
+        closed = true
+    }
+
+    /** A received slot's bytes; releasing it (reference count 0) gives the slot back. */
+    private class Slot(private val group: UringBufferGroup, private val slot: Int, view: ByteBuffer) :
+        UnpooledUnsafeDirectByteBuf(UnpooledByteBufAllocator.DEFAULT, view, view.capacity()) {
+        // The view does not own its memory: instead of freeing it, give the slot back.
+        override fun deallocate() = group.release(slot)
+    }
+
+    internal companion object {
+        private val log = LoggerFactory.getLogger(UringBufferGroup::class.java)
+        private const val OP_PROVIDE_BUFFERS: Byte = 31
+        private const val DATA_PROVIDE: Short = 1
+
+        /** The largest slab a group allocates (a `ByteBuffer` holds at most 2 GiB). */
+        const val MAX_SLAB_BYTES = 1L shl 30
+
+        /**
+         * A group of [count] buffers of [size] bytes with id [id], registered with [loop] and provided to its ring;
+         * call on the loop. Null when the registration did not complete at once.
+         */
+        fun open(loop: IoEventLoop, id: Short, count: Int, size: Int): UringBufferGroup? {
+            check(loop.inEventLoop())
+            if (count.toLong() * size > MAX_SLAB_BYTES) {
+                log.warn("a receive buffer group of {} x {} bytes is too large (at most {}): sockets read without it", count, size, MAX_SLAB_BYTES)
+                return null
+            }
+            val group = try {
+                UringBufferGroup(loop, id, count, size)
+            } catch (e: OutOfMemoryError) {
+                log.warn("no direct memory for a receive buffer group of {} x {} bytes: sockets read without it", count, size)
+                return null
+            }
+            val future = loop.register(group)
+            if (!future.isDone || !future.isSuccess) return null
+            val reg = future.getNow()
+            group.registration = reg
+            group.provide(reg, 0, count)
+            return group
+        }
+    }
+}
