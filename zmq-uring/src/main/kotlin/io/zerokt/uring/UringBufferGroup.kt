@@ -87,7 +87,7 @@ internal class UringBufferGroup private constructor(
 
     private fun provide(reg: IoRegistration, first: Int, n: Int) {
         val address = base + first.toLong() * size
-        reg.submit(IoUringIoOps(OP_PROVIDE_BUFFERS, 0, 0, n, first.toLong(), address, size, 0, DATA_PROVIDE, id, 0, 0, 0L))
+        reg.submit(IoUringIoOps(RingOps.OP_PROVIDE_BUFFERS, 0, 0, n, first.toLong(), address, size, 0, DATA_PROVIDE, id, 0, 0, 0L))
     }
 
     override fun handle(registration: IoRegistration, ioEvent: IoEvent) {
@@ -109,7 +109,6 @@ internal class UringBufferGroup private constructor(
 
     internal companion object {
         private val log = LoggerFactory.getLogger(UringBufferGroup::class.java)
-        private const val OP_PROVIDE_BUFFERS: Byte = 31
         private const val DATA_PROVIDE: Short = 1
 
         /** The largest slab a group allocates (a `ByteBuffer` holds at most 2 GiB). */
@@ -131,9 +130,7 @@ internal class UringBufferGroup private constructor(
                 log.warn("no direct memory for a receive buffer group of {} x {} bytes: sockets read without it", count, size)
                 return null
             }
-            val future = loop.register(group)
-            if (!future.isDone || !future.isSuccess) return null
-            val reg = future.getNow()
+            val reg = RingOps.register(loop, group) ?: return null
             group.registration = reg
             group.provide(reg, 0, count)
             return group

@@ -7,7 +7,6 @@ import io.netty.channel.IoEvent
 import io.netty.channel.IoEventLoop
 import io.netty.channel.IoRegistration
 import io.netty.channel.unix.Errors
-import io.netty.channel.unix.UnixChannel
 import io.netty.channel.uring.IoUringIoEvent
 import io.netty.channel.uring.IoUringIoHandle
 import io.netty.channel.uring.IoUringIoOps
@@ -97,7 +96,7 @@ internal class UringReceiver private constructor(
         if (!channel.isOpen || !reg.isValid) return
         arms++
         armed = reg.submit(
-            IoUringIoOps(OP_RECV, IOSQE_BUFFER_SELECT, if (multishot) RECV_MULTISHOT else 0, fd, 0L, 0L, 0, 0, DATA_GROUP, group.id, 0, 0, 0L),
+            IoUringIoOps(RingOps.OP_RECV, RingOps.IOSQE_BUFFER_SELECT, if (multishot) RingOps.RECV_MULTISHOT else 0, fd, 0L, 0L, 0, 0, DATA_GROUP, group.id, 0, 0, 0L),
         )
     }
 
@@ -108,7 +107,7 @@ internal class UringReceiver private constructor(
         val buf = PooledByteBufAllocator.DEFAULT.directBuffer(OWN_BYTES)
         own = buf
         armed = reg.submit(
-            IoUringIoOps(OP_RECV, 0, 0, fd, 0L, buf.memoryAddress(), buf.capacity(), 0, DATA_OWN, 0, 0, 0, 0L),
+            IoUringIoOps(RingOps.OP_RECV, 0, 0, fd, 0L, buf.memoryAddress(), buf.capacity(), 0, DATA_OWN, 0, 0, 0, 0L),
         )
     }
 
@@ -116,7 +115,7 @@ internal class UringReceiver private constructor(
         val reg = registration ?: return
         if (armed == 0L || cancelling || !reg.isValid) return
         cancelling = true
-        reg.submit(IoUringIoOps(OP_ASYNC_CANCEL, 0, 0, -1, 0L, armed, 0, 0, DATA_CANCEL, 0, 0, 0, 0L))
+        RingOps.cancel(reg, armed)
     }
 
     override fun handle(registration: IoRegistration, ioEvent: IoEvent) {
@@ -129,12 +128,12 @@ internal class UringReceiver private constructor(
     }
 
     private fun groupReceived(res: Int, flags: Int) {
-        if (flags and CQE_F_MORE == 0) {
+        if (flags and RingOps.CQE_F_MORE == 0) {
             armed = 0L
             cancelling = false
         }
-        if (flags and CQE_F_BUFFER != 0) {
-            val buf = group.take(flags ushr CQE_BUFFER_SHIFT, maxOf(res, 0))
+        if (flags and RingOps.CQE_F_BUFFER != 0) {
+            val buf = group.take(flags ushr RingOps.CQE_BUFFER_SHIFT, maxOf(res, 0))
             if (stopped || res <= 0) {
                 buf.release()
             } else {
@@ -145,9 +144,9 @@ internal class UringReceiver private constructor(
         when {
             res > 0 -> arm() // no-op while the multishot receive is still armed
             res == 0 -> end()
-            res == -ENOBUFS -> if (wanted && !stopped) armOwn()
-            res == -ECANCELED || res == Errors.ERRNO_EAGAIN_NEGATIVE || res == -EINTR -> arm()
-            res == -EINVAL && multishot -> {
+            res == -RingOps.ENOBUFS -> if (wanted && !stopped) armOwn()
+            res == -RingOps.ECANCELED || res == Errors.ERRNO_EAGAIN_NEGATIVE || res == -RingOps.EINTR -> arm()
+            res == -RingOps.EINVAL && multishot -> {
                 multishot = false // a kernel without multishot receives: single-shot ones from the same group
                 arm()
             }
@@ -170,7 +169,7 @@ internal class UringReceiver private constructor(
                 arm()
             }
             res == 0 -> end()
-            res == -ECANCELED || res == Errors.ERRNO_EAGAIN_NEGATIVE || res == -EINTR -> arm()
+            res == -RingOps.ECANCELED || res == Errors.ERRNO_EAGAIN_NEGATIVE || res == -RingOps.EINTR -> arm()
             else -> fail(res)
         }
     }
@@ -198,37 +197,17 @@ internal class UringReceiver private constructor(
         /** The size of a connection's own receive buffer, used when the group is empty. */
         const val OWN_BYTES = 64 shl 10
 
-        private const val OP_ASYNC_CANCEL: Byte = 14
-        private const val OP_RECV: Byte = 27
-        private const val IOSQE_BUFFER_SELECT: Byte = 0x20
-        private const val RECV_MULTISHOT: Short = 2
-        private const val CQE_F_BUFFER = 1
-        private const val CQE_F_MORE = 2
-        private const val CQE_BUFFER_SHIFT = 16
         private const val DATA_GROUP: Short = 1
         private const val DATA_OWN: Short = 2
-        private const val DATA_CANCEL: Short = 3
-        private const val EINTR = 4
-        private const val EINVAL = 22
-        private const val ENOBUFS = 105
-        private const val ECANCELED = 125
 
         /**
          * A receiver for [channel] from [group], registered with the channel's event loop and armed; call it on that
          * loop. Null where that cannot be done: the channel then reads as usual.
          */
         fun open(channel: Channel, group: UringBufferGroup, sink: Sink): UringReceiver? {
-            val loop = channel.eventLoop() as? IoEventLoop ?: return null
-            if (!loop.inEventLoop() || !channel.isOpen) return null
-            val fd = (channel as? UnixChannel)?.fd()?.takeIf { it.isOpen }?.intValue() ?: return null
+            val fd = RingOps.descriptorOnLoop(channel) ?: return null
             val receiver = UringReceiver(channel, fd, group, sink)
-            val future = loop.register(receiver)
-            if (!future.isDone) {
-                future.addListener { if (it.isSuccess) future.getNow().cancel() }
-                return null
-            }
-            if (!future.isSuccess) return null
-            receiver.registration = future.getNow()
+            receiver.registration = RingOps.register(channel.eventLoop() as IoEventLoop, receiver) ?: return null
             receiver.arm()
             return receiver
         }

@@ -7,7 +7,6 @@ import io.netty.channel.IoEvent
 import io.netty.channel.IoEventLoop
 import io.netty.channel.IoRegistration
 import io.netty.channel.unix.Errors
-import io.netty.channel.unix.UnixChannel
 import io.netty.channel.uring.IoUringChannelOption
 import io.netty.channel.uring.IoUringIoEvent
 import io.netty.channel.uring.IoUringIoHandle
@@ -131,7 +130,7 @@ internal class UringSender private constructor(
         releaseQueued()
         val reg = registration
         if (inFlight != null && reg != null && reg.isValid) {
-            reg.submit(IoUringIoOps(OP_ASYNC_CANCEL, 0, 0, -1, 0L, inFlightId, 0, 0, DATA_CANCEL, 0, 0, 0, 0L))
+            RingOps.cancel(reg, inFlightId)
         } else {
             finish()
         }
@@ -145,13 +144,13 @@ internal class UringSender private constructor(
         }
         val address = buf.memoryAddress() + buf.readerIndex()
         inFlightId = reg.submit(
-            IoUringIoOps(OP_SEND, 0, 0, fd, 0L, address, buf.readableBytes(), MSG_NOSIGNAL, DATA_SEND, 0, 0, 0, 0L),
+            IoUringIoOps(RingOps.OP_SEND, 0, 0, fd, 0L, address, buf.readableBytes(), RingOps.MSG_NOSIGNAL, DATA_SEND, 0, 0, 0, 0L),
         )
     }
 
     private fun submitPollOut() {
         val reg = registration ?: return
-        inFlightId = reg.submit(IoUringIoOps(OP_POLL_ADD, 0, 0, fd, 0L, 0L, 0, POLLOUT, DATA_POLL, 0, 0, 0, 0L))
+        inFlightId = reg.submit(IoUringIoOps(RingOps.OP_POLL_ADD, 0, 0, fd, 0L, 0L, 0, RingOps.POLLOUT, DATA_POLL, 0, 0, 0, 0L))
     }
 
     override fun handle(registration: IoRegistration, ioEvent: IoEvent) {
@@ -192,13 +191,13 @@ internal class UringSender private constructor(
                 if (unsent <= LOW_BYTES) listener.drained()
             }
             res == Errors.ERRNO_EAGAIN_NEGATIVE -> submitPollOut()
-            res == -EINTR -> submitSend(buf)
+            res == -RingOps.EINTR -> submitSend(buf)
             else -> sendFailed(res)
         }
     }
 
     private fun sendFailed(res: Int) {
-        fail(if (res == -ECANCELED) IOException("the connection was closed") else Errors.newIOException("send", res))
+        fail(if (res == -RingOps.ECANCELED) IOException("the connection was closed") else Errors.newIOException("send", res))
     }
 
     private fun fail(cause: IOException) {
@@ -245,16 +244,8 @@ internal class UringSender private constructor(
         /** Unsent bytes at or below which a writer waiting for room goes on. */
         const val LOW_BYTES = 256L shl 10
 
-        private const val OP_POLL_ADD: Byte = 6
-        private const val OP_ASYNC_CANCEL: Byte = 14
-        private const val OP_SEND: Byte = 26
         private const val DATA_SEND: Short = 1
         private const val DATA_POLL: Short = 2
-        private const val DATA_CANCEL: Short = 3
-        private const val MSG_NOSIGNAL = 0x4000
-        private const val POLLOUT = 0x4
-        private const val EINTR = 4
-        private const val ECANCELED = 125
 
         /**
          * A sender for [channel], registered with its event loop; call it on that loop. Null where that cannot be done
@@ -262,17 +253,9 @@ internal class UringSender private constructor(
          * writes through the channel.
          */
         fun open(channel: Channel, cork: Boolean, busyCount: AtomicInteger, listener: Listener): UringSender? {
-            val loop = channel.eventLoop() as? IoEventLoop ?: return null
-            if (!loop.inEventLoop() || !channel.isOpen || !loop.isCompatible(IoUringIoHandle::class.java)) return null
-            val fd = (channel as? UnixChannel)?.fd()?.takeIf { it.isOpen }?.intValue() ?: return null
+            val fd = RingOps.descriptorOnLoop(channel) ?: return null
             val sender = UringSender(channel, fd, cork, busyCount, listener)
-            val future = loop.register(sender)
-            if (!future.isDone) {
-                future.addListener { if (it.isSuccess) future.getNow().cancel() }
-                return null
-            }
-            if (!future.isSuccess) return null
-            sender.registration = future.getNow()
+            sender.registration = RingOps.register(channel.eventLoop() as IoEventLoop, sender) ?: return null
             return sender
         }
     }

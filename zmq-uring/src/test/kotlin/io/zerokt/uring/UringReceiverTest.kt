@@ -27,16 +27,6 @@ class UringReceiverTest : FunSpec({
 
     fun pattern(size: Int, seed: Int = 0) = ByteArray(size) { (it * 31 + (it ushr 11) + seed).toByte() }
 
-    /** Writes [bytes] in 66,000-byte pieces, as the engine's batches come, on the stream's event loop. */
-    suspend fun writeInPieces(stream: ByteStream, bytes: ByteArray) = withContext(stream.dispatcher!!) {
-        var at = 0
-        while (at < bytes.size) {
-            val n = minOf(66_000, bytes.size - at)
-            stream.write(bytes, at, n)
-            at += n
-        }
-    }
-
     /** Slots of every group of [transport] still held by readers, asked on the (one) event loop. */
     suspend fun slotsInUse(transport: UringTransport, stream: ByteStream): Int =
         withContext(stream.dispatcher!!) { transport.receiveGroups.sumOf { it.inUse } }

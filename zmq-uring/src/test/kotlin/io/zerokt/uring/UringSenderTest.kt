@@ -4,7 +4,6 @@ import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.longs.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
-import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.async
@@ -29,16 +28,6 @@ class UringSenderTest : FunSpec({
     val small = TransportOptions(sendBuffer = 64 shl 10, receiveBuffer = 64 shl 10)
 
     fun pattern(size: Int) = ByteArray(size) { (it * 31 + (it ushr 11)).toByte() }
-
-    /** Writes [bytes] in 66,000-byte pieces, as the engine's batches come, on the stream's event loop. */
-    suspend fun writeInPieces(stream: ByteStream, bytes: ByteArray) = withContext(stream.dispatcher!!) {
-        var at = 0
-        while (at < bytes.size) {
-            val n = minOf(66_000, bytes.size - at)
-            stream.write(bytes, at, n)
-            at += n
-        }
-    }
 
     for (scheme in listOf("tcp", "ipc")) {
         test("over $scheme, writes to a peer that reads late SHALL arrive whole and in order, the writer waiting above the high-water mark") {

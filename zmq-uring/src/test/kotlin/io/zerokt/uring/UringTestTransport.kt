@@ -3,6 +3,7 @@ package io.zerokt.uring
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
@@ -21,6 +22,17 @@ internal suspend fun withUringTransport(
             transport.close()
         }
     }
+
+/** Writes [bytes] to [stream] in 66,000-byte pieces, as the engine's batches come, on the stream's event loop. */
+@OptIn(ZeroKtInternalApi::class)
+internal suspend fun writeInPieces(stream: ByteStream, bytes: ByteArray) = withContext(stream.dispatcher!!) {
+    var at = 0
+    while (at < bytes.size) {
+        val n = minOf(66_000, bytes.size - at)
+        stream.write(bytes, at, n)
+        at += n
+    }
+}
 
 /** Reads exactly [size] bytes from [stream]; fails if it ends first. */
 @OptIn(ZeroKtInternalApi::class)

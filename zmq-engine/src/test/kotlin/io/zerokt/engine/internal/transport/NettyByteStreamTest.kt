@@ -22,58 +22,54 @@ import kotlin.time.Duration.Companion.seconds
 class NettyByteStreamTest : FunSpec({
     timeout = 60_000
 
-    test("a peer that sends one byte per segment SHALL make the stream hold at most the pause limit and one buffer") {
-        withTimeout(50.seconds) {
-            val transport = AbstractIpcTransport()
+    /** Runs [block] with a connected pair over a fresh abstract name, all closed after it, within 50 s. */
+    suspend fun withPair(block: suspend (client: NettyByteStream, server: NettyByteStream) -> Unit) = withTimeout(50.seconds) {
+        val transport = AbstractIpcTransport()
+        try {
+            val name = Endpoints.ipcAbstractEndpoint().removePrefix("ipc://@")
+            val listener = transport.listen(name, TransportOptions())
+            val client = transport.connect(name, TransportOptions()) as NettyByteStream
+            val server = listener.accept() as NettyByteStream
             try {
-                val name = Endpoints.ipcAbstractEndpoint().removePrefix("ipc://@")
-                val listener = transport.listen(name, TransportOptions())
-                val client = transport.connect(name, TransportOptions())
-                val server = listener.accept() as NettyByteStream
-                val one = ByteArray(1)
-                val sent = trickleBytes(MOST_BYTES, { server.readable }, { server.isPaused }) {
-                    one[0] = it.toByte()
-                    client.write(one, 0, 1)
-                }
-                // Counting unread bytes, not buffers, it never paused: 40,000 bytes are far below 1 MiB.
-                server.isPaused shouldBe true
-                server.held shouldBeLessThan NettyByteStream.HIGH_WATER + (64L shl 10) + 1
-                val rest = ByteArray(MOST_BYTES - sent) { (sent + it).toByte() }
-                client.write(rest, 0, rest.size)
-                val received = readCountingBytes(MOST_BYTES, server::read)
-                received shouldBe MOST_BYTES
+                block(client, server)
+            } finally {
                 client.close()
                 server.close()
                 listener.close()
-            } finally {
-                transport.close()
             }
+        } finally {
+            transport.close()
+        }
+    }
+
+    test("a peer that sends one byte per segment SHALL make the stream hold at most the pause limit and one buffer") {
+        withPair { client, server ->
+            val one = ByteArray(1)
+            val sent = trickleBytes(MOST_BYTES, { server.readable }, { server.isPaused }) {
+                one[0] = it.toByte()
+                client.write(one, 0, 1)
+            }
+            // Counting unread bytes, not buffers, it never paused: 40,000 bytes are far below 1 MiB.
+            server.isPaused shouldBe true
+            server.held shouldBeLessThan NettyByteStream.HIGH_WATER + (64L shl 10) + 1
+            val rest = ByteArray(MOST_BYTES - sent) { (sent + it).toByte() }
+            client.write(rest, 0, rest.size)
+            val received = readCountingBytes(MOST_BYTES, server::read)
+            received shouldBe MOST_BYTES
         }
     }
 
     test("the connecting and the accepted stream SHALL take their buffers from the pooled allocator") {
-        withTimeout(50.seconds) {
-            val transport = AbstractIpcTransport()
-            try {
-                val name = Endpoints.ipcAbstractEndpoint().removePrefix("ipc://@")
-                val listener = transport.listen(name, TransportOptions())
-                val client = transport.connect(name, TransportOptions()) as NettyByteStream
-                val server = listener.accept() as NettyByteStream
-                client.allocator shouldBeSameInstanceAs PooledByteBufAllocator.DEFAULT
-                server.allocator shouldBeSameInstanceAs PooledByteBufAllocator.DEFAULT
-                // 64 KiB, the size Netty's default allocator never pooled, still arrives whole.
-                val sent = ByteArray(64 shl 10) { it.toByte() }
-                client.write(sent, 0, sent.size)
-                val received = ByteArray(sent.size)
-                var at = 0
-                while (at < received.size) at += server.read(received, at, received.size - at).also { check(it > 0) }
-                received.contentEquals(sent) shouldBe true
-                client.close()
-                server.close()
-                listener.close()
-            } finally {
-                transport.close()
-            }
+        withPair { client, server ->
+            client.allocator shouldBeSameInstanceAs PooledByteBufAllocator.DEFAULT
+            server.allocator shouldBeSameInstanceAs PooledByteBufAllocator.DEFAULT
+            // 64 KiB, the size Netty's default allocator never pooled, still arrives whole.
+            val sent = ByteArray(64 shl 10) { it.toByte() }
+            client.write(sent, 0, sent.size)
+            val received = ByteArray(sent.size)
+            var at = 0
+            while (at < received.size) at += server.read(received, at, received.size - at).also { check(it > 0) }
+            received.contentEquals(sent) shouldBe true
         }
     }
 }) {
