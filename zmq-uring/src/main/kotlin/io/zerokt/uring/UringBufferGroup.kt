@@ -34,6 +34,8 @@ internal class UringBufferGroup private constructor(
     val id: Short,
     private val count: Int,
     private val size: Int,
+    /** Whether receivers start with multishot receives (they fall back to single-shot ones on `EINVAL` anyway). */
+    val multishot: Boolean,
 ) : IoUringIoHandle {
     private val slab: ByteBuffer = ByteBuffer.allocateDirect(count * size)
     private val base: Long = PlatformDependent.directBufferAddress(slab)
@@ -118,14 +120,14 @@ internal class UringBufferGroup private constructor(
          * A group of [count] buffers of [size] bytes with id [id], registered with [loop] and provided to its ring;
          * call on the loop. Null when the registration did not complete at once.
          */
-        fun open(loop: IoEventLoop, id: Short, count: Int, size: Int): UringBufferGroup? {
+        fun open(loop: IoEventLoop, id: Short, count: Int, size: Int, multishot: Boolean = true): UringBufferGroup? {
             check(loop.inEventLoop())
             if (count.toLong() * size > MAX_SLAB_BYTES) {
                 log.warn("a receive buffer group of {} x {} bytes is too large (at most {}): sockets read without it", count, size, MAX_SLAB_BYTES)
                 return null
             }
             val group = try {
-                UringBufferGroup(loop, id, count, size)
+                UringBufferGroup(loop, id, count, size, multishot)
             } catch (e: OutOfMemoryError) {
                 log.warn("no direct memory for a receive buffer group of {} x {} bytes: sockets read without it", count, size)
                 return null

@@ -66,7 +66,7 @@ internal class UringReceiver private constructor(
 
     private var wanted = true
     private var stopped = false
-    private var multishot = true
+    private var multishot = group.multishot
 
     /** Stops asking the kernel for bytes (the reader is behind); what is already received still arrives. */
     fun pause() {

@@ -19,6 +19,8 @@ internal class UringSettings(
     val bufferRingSize: Int,
     val bufferSize: Int,
     val deferTaskrun: Boolean = true,
+    /** False arms single-shot receives from the buffer group, as on a kernel without multishot ones (for tests). */
+    val multishotReceives: Boolean = true,
 ) {
     /** Netty's handler config: the ring size and how its completions run. */
     fun handlerConfig(): IoUringIoHandlerConfig =

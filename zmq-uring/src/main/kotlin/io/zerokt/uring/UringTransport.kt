@@ -154,7 +154,13 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     private fun receiveGroup(channel: Channel): UringBufferGroup? {
         val loop = channel.eventLoop()
         groups[loop]?.let { return it }
-        val group = UringBufferGroup.open(loop as? IoEventLoop ?: return null, RECEIVE_GROUP, settings.bufferRingSize, settings.bufferSize)
+        val group = UringBufferGroup.open(
+            loop as? IoEventLoop ?: return null,
+            RECEIVE_GROUP,
+            settings.bufferRingSize,
+            settings.bufferSize,
+            settings.multishotReceives,
+        )
         if (group != null) groups[loop] = group
         return group
     }

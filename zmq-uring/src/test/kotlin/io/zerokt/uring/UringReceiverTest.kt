@@ -2,6 +2,7 @@ package io.zerokt.uring
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.ints.shouldBeGreaterThan
+import io.kotest.matchers.ints.shouldBeGreaterThanOrEqual
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import io.zerokt.engine.spi.ByteStream
@@ -18,7 +19,8 @@ import kotlin.time.Duration.Companion.seconds
  * [UringReceiver] and [UringBufferGroup]: with the multishot option a connection receives with one armed multishot
  * receive into its event loop's group of provided buffers, many receives per arm, every byte in order; a connection
  * finds the group empty (others hold its slots unread) and still receives, into a buffer of its own; and every slot
- * comes back to the group once the streams are read or closed.
+ * comes back to the group once the streams are read or closed. Single-shot receives from the group, what a kernel
+ * without multishot ones gets, deliver the same.
  */
 @OptIn(ZeroKtInternalApi::class)
 class UringReceiverTest : FunSpec({
@@ -48,6 +50,25 @@ class UringReceiverTest : FunSpec({
                     receives shouldBeGreaterThan 4 * arms
                     slotsInUse(transport, server) shouldBe 0
                 }
+            }
+        }
+    }
+
+    test("single-shot receives from the group (a kernel without multishot ones) SHALL deliver every byte in order") {
+        val singleShot = UringSettings(ringSize = 256, bufferRingSize = 64, bufferSize = 64 shl 10, multishotReceives = false)
+        withUringTransport(settings = singleShot) { transport ->
+            connected(transport, "tcp", multishot) { client, server ->
+                val receiver = withContext(server.dispatcher!!) { (server as UringStream).groupReceiver!! }
+                val bytes = pattern(8 shl 20, seed = 3)
+                coroutineScope {
+                    val writer = async { writeInPieces(client, bytes) }
+                    readExactly(server, bytes.size).contentEquals(bytes) shouldBe true
+                    writer.await()
+                }
+                // An arm per receive at least: each receive ends with its completion and is armed again.
+                val (arms, receives) = withContext(server.dispatcher!!) { receiver.arms to receiver.receives }
+                arms shouldBeGreaterThanOrEqual receives
+                slotsInUse(transport, server) shouldBe 0
             }
         }
     }
