@@ -22,9 +22,10 @@ import java.io.IOException
  * give slots back delay nobody else. A kernel without multishot receives (`EINVAL`) gets single-shot ones from the
  * same group.
  *
- * The channel's own reading stays off (auto-read); Netty still watches for the peer's shutdown (`POLLRDHUP`) and then
- * reads what is left itself, which the stream queues like these receives: both run on the loop, never at once with
- * an armed receive's completions out of order. Everything runs on the channel's event loop.
+ * The channel's own reading stays off (auto-read). Netty still arms `POLLRDHUP` on the channel; should it read when
+ * the peer shuts down, what it reads is queued the same way, on the same loop (not seen in `UringReceiverTest`'s
+ * close to a paused reader, where this receiver delivered every byte and the end). Everything runs on the channel's
+ * event loop.
  */
 internal class UringReceiver private constructor(
     private val channel: Channel,

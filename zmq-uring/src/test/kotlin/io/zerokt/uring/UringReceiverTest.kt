@@ -73,6 +73,23 @@ class UringReceiverTest : FunSpec({
         }
     }
 
+    test("a peer that closes while the reader is paused SHALL still deliver every byte in order, then the end") {
+        withUringTransport { transport ->
+            connected(transport, "tcp", multishot) { client, server ->
+                // More than the pause limit, less than what the sockets' buffers hold besides: the write completes.
+                val bytes = pattern(2 shl 20, seed = 4)
+                writeInPieces(client, bytes)
+                client.close() // its last bytes and the FIN reach a reader that is paused (over 1 MiB held)
+                delay(300)
+                (server as UringStream).isPaused shouldBe true
+                // Resuming, the receiver takes what is left and the end of the stream, in order.
+                readExactly(server, bytes.size).contentEquals(bytes) shouldBe true
+                server.read(ByteArray(8), 0, 8) shouldBe -1
+                slotsInUse(transport, server) shouldBe 0
+            }
+        }
+    }
+
     test("a connection that finds the group empty SHALL still receive, into a buffer of its own") {
         // A group of 4 slots of 4 KiB: one unread connection takes them all.
         withUringTransport(60.seconds, UringSettings(ringSize = 256, bufferRingSize = 4, bufferSize = 4096)) { transport ->
