@@ -45,8 +45,8 @@ import kotlin.coroutines.resume
  * (Netty's zero-copy send), and the writer waits on the channel's write high-water mark. Either way, with [cork], the
  * socket is corked once a second write queues behind one in flight and uncorked when the last completes (`TCP_CORK`).
  *
- * Direct writes ([writeNow], REQ and REP): while no write handed to the channel is still in flight, a sender writes
- * a request or reply from its own thread with one `send(2)`, as the default engine does, instead of waking the event
+ * Direct writes ([writeNow], REQ and REP): while no write handed to the event loop is still in flight, the sending
+ * thread writes a request or reply itself with one `send(2)`, as the default engine does, instead of waking the event
  * loop to submit it. It writes on a duplicate of the channel's descriptor made by [duplicator] (see
  * [DescriptorDuplicator] for why), closed when the channel goes inactive or the stream closes. Writes at or above the
  * socket's SEND_ZC threshold are left to the event loop, which sends them zero-copy.

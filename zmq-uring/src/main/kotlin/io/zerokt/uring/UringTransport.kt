@@ -150,10 +150,14 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     /** Each event loop's receive buffer group, made by its first multishot connection. */
     private val groups = java.util.concurrent.ConcurrentHashMap<EventLoop, UringBufferGroup>()
 
+    /** Event loops whose group could not be made: their multishot sockets read through the channel, without retrying. */
+    private val groupless: MutableSet<EventLoop> = java.util.concurrent.ConcurrentHashMap.newKeySet()
+
     /** [channel]'s event loop's receive buffer group; call on that loop. Null where it cannot be made. */
     private fun receiveGroup(channel: Channel): UringBufferGroup? {
         val loop = channel.eventLoop()
         groups[loop]?.let { return it }
+        if (loop in groupless) return null
         val group = UringBufferGroup.open(
             loop as? IoEventLoop ?: return null,
             RECEIVE_GROUP,
@@ -161,11 +165,11 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
             settings.bufferSize,
             settings.multishotReceives,
         )
-        if (group != null) groups[loop] = group
+        if (group != null) groups[loop] = group else groupless.add(loop)
         return group
     }
 
-    /** Options of every stream channel: the write high-water mark, the read sizes and buffer-ring receives. */
+    /** Options of every stream channel: the write high-water mark, the read sizes and the receive allocator. */
     private fun applyCommon(options: TransportOptions, set: (ChannelOption<Any>, Any) -> Unit) {
         set(ChannelOption.WRITE_BUFFER_WATER_MARK.any(), WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
         // Netty's default guess starts each connection's reads at 2 KiB and grows slowly; starting at 16 KiB (up to
