@@ -407,31 +407,20 @@ internal class UringStream(
             ch.close()
             return
         }
-        val s = sender
-        if (s != null) {
-            // The sender's last bytes may still be on their way to the kernel: close once they are, within the grace.
-            try {
-                ch.eventLoop().execute { s.whenIdle { ch.close() } }
-                ch.eventLoop().schedule({ s.stop(); ch.close() }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)
-            } catch (e: java.util.concurrent.RejectedExecutionException) {
-                ch.close()
-            }
-            return
-        }
         // Writes are handed over without waiting, so the last ones may still be on their way to the kernel (a
         // closing socket's final batch): close once they are written, as the default engine's flushed writes
-        // would be, but never later than CLOSE_GRACE_MILLIS (a peer that stopped reading).
+        // would be, but never later than CLOSE_GRACE_MILLIS (a peer that stopped reading: the sender gives up).
         try {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener { ch.close() }
-            ch.eventLoop().schedule({ ch.close() }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+            flushed().addListener { ch.close() }
+            ch.eventLoop().schedule({ sender?.stop(); ch.close() }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)
         } catch (e: java.util.concurrent.RejectedExecutionException) {
             ch.close() // the event loop is shutting down: it closes its channels itself
         }
     }
 
     /**
-     * Completes once what was written so far has reached the kernel (or cannot): the transport's close waits for this
-     * before closing the channel.
+     * Completes once what was written so far has reached the kernel (or cannot): [close] and the transport's close wait
+     * for this before closing the channel.
      */
     internal fun flushed(): Future<*> {
         val ch = channel ?: return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null)
