@@ -12,6 +12,7 @@ import io.zerokt.SocketType
 import io.zerokt.ZMQ_MECHANISM
 import io.zerokt.testing.await
 import io.zerokt.testing.recordEvents
+import io.zerokt.testing.testContext
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withTimeout
 import java.nio.file.Files
@@ -27,7 +28,7 @@ class CurveSocketTest : FunSpec({
     val wait = 10.seconds
 
     suspend fun withContext(block: suspend kotlinx.coroutines.CoroutineScope.(Context) -> Unit) {
-        val ctx = Context()
+        val ctx = testContext()
         try {
             withTimeout(30.seconds) { coroutineScope { block(ctx) } }
         } finally {

@@ -2,7 +2,6 @@ package io.zerokt.security
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
-import io.zerokt.Context
 import io.zerokt.Message
 import io.zerokt.MonitorEventType
 import io.zerokt.SocketType
@@ -10,6 +9,7 @@ import io.zerokt.testing.RawZmtpPeer
 import io.zerokt.testing.Zmtp
 import io.zerokt.testing.await
 import io.zerokt.testing.recordEvents
+import io.zerokt.testing.testContext
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withContext
@@ -28,7 +28,7 @@ class HostileCurveTest : FunSpec({
     test("garbage HELLOs are dropped one by one while a real CURVE client keeps its messages flowing") {
         val server = CurveKeyPair.generate()
         val client = CurveKeyPair.generate()
-        val ctx = Context()
+        val ctx = testContext()
         try {
             withTimeout(60.seconds) {
                 coroutineScope {

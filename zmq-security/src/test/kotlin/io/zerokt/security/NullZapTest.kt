@@ -8,6 +8,7 @@ import io.zerokt.MonitorEventType
 import io.zerokt.SocketType
 import io.zerokt.testing.await
 import io.zerokt.testing.recordEvents
+import io.zerokt.testing.testContext
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration.Companion.seconds
@@ -21,7 +22,7 @@ class NullZapTest : FunSpec({
     val wait = 10.seconds
 
     suspend fun withContext(block: suspend kotlinx.coroutines.CoroutineScope.(Context) -> Unit) {
-        val ctx = Context()
+        val ctx = testContext()
         try {
             withTimeout(30.seconds) { coroutineScope { block(ctx) } }
         } finally {

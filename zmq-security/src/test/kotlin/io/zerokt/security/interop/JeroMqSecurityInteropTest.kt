@@ -12,6 +12,7 @@ import io.zerokt.security.CurveKeyPair
 import io.zerokt.security.ZapAuthenticator
 import io.zerokt.testing.await
 import io.zerokt.testing.recordEvents
+import io.zerokt.testing.testContext
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withContext
@@ -38,7 +39,7 @@ class JeroMqSecurityInteropTest : FunSpec({
     val clientKeys = CurveKeyPair.generate()
 
     suspend fun withContexts(block: suspend kotlinx.coroutines.CoroutineScope.(Context, ZContext) -> Unit) {
-        val ctx = Context()
+        val ctx = testContext()
         val jctx = ZContext()
         try {
             withTimeout(60.seconds) { coroutineScope { block(ctx, jctx) } }

@@ -14,6 +14,7 @@ import io.zerokt.security.ZapAuthenticator
 import io.zerokt.testing.PyZmqPeer
 import io.zerokt.testing.await
 import io.zerokt.testing.recordEvents
+import io.zerokt.testing.testContext
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withTimeout
 import java.nio.file.Files
@@ -31,7 +32,7 @@ class LibzmqSecurityInteropTest : FunSpec({
     val clientKeys = CurveKeyPair.generate()
 
     suspend fun withContext(block: suspend kotlinx.coroutines.CoroutineScope.(Context) -> Unit) {
-        val ctx = Context()
+        val ctx = testContext()
         try {
             withTimeout(60.seconds) { coroutineScope { block(ctx) } }
         } finally {
