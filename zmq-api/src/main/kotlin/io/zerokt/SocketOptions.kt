@@ -229,3 +229,9 @@ public const val ZKT_CTX_IO_URING_BUFFER_SIZE: Int = 0x5A4B_0104
  * threads share their CPUs with the application's (README, io_uring).
  */
 public const val ZKT_CTX_IO_URING_DEFER_TASKRUN: Int = 0x5A4B_0105
+
+/**
+ * `ZKT_CTX_IO_URING_MULTISHOT` (context option): the default of [ZKT_IO_URING_MULTISHOT] for sockets made afterwards,
+ * as [ZKT_CTX_IO_URING] is of [ZKT_IO_URING]. Default 0.
+ */
+public const val ZKT_CTX_IO_URING_MULTISHOT: Int = 0x5A4B_0106

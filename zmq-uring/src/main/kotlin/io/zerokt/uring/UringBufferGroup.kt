@@ -113,6 +113,9 @@ internal class UringBufferGroup private constructor(
         private val log = LoggerFactory.getLogger(UringBufferGroup::class.java)
         private const val DATA_PROVIDE: Short = 1
 
+        /** Groups made in this process so far (for tests: that a suite's sockets really receive with them). */
+        val opened = java.util.concurrent.atomic.AtomicInteger()
+
         /** The largest slab a group allocates (a `ByteBuffer` holds at most 2 GiB). */
         const val MAX_SLAB_BYTES = 1L shl 30
 
@@ -135,6 +138,7 @@ internal class UringBufferGroup private constructor(
             val reg = RingOps.register(loop, group) ?: return null
             group.registration = reg
             group.provide(reg, 0, count)
+            opened.incrementAndGet()
             return group
         }
     }

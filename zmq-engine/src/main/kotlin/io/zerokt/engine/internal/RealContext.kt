@@ -4,6 +4,7 @@ import io.zerokt.Context
 import io.zerokt.MonitorEvent
 import io.zerokt.MonitorEventType
 import io.zerokt.ZKT_CTX_IO_URING
+import io.zerokt.ZKT_CTX_IO_URING_MULTISHOT
 import io.zerokt.Socket
 import io.zerokt.SocketType
 import io.zerokt.ZmqError
@@ -41,6 +42,7 @@ internal class RealContext(override val ioThreads: Int) : Context {
     private val streams = StreamBinder { socket -> transportFor(socket) }
     private val alternate = AlternateEngine(ioThreads)
     @Volatile private var ioUringDefault = false
+    @Volatile private var multishotDefault = false
 
     @Volatile override var isClosed: Boolean = false
         private set
@@ -49,6 +51,7 @@ internal class RealContext(override val ioThreads: Int) : Context {
         if (isClosed) throw ZmqException(ZmqError.ETERM, "the context was closed")
         val socket = RealSocket(this, type)
         socket.options.ioUring = ioUringDefault
+        socket.options.ioUringMultishot = multishotDefault
         sockets.add(socket)
         if (isClosed) {
             socket.close()
@@ -90,9 +93,9 @@ internal class RealContext(override val ioThreads: Int) : Context {
     }
 
     override fun setOption(option: Int, value: Int) {
-        if (option == ZKT_CTX_IO_URING) {
+        if (option == ZKT_CTX_IO_URING || option == ZKT_CTX_IO_URING_MULTISHOT) {
             if (value != 0 && value != 1) throw ZmqException(ZmqError.EINVAL, "context option $option: expected 0 or 1, was $value")
-            ioUringDefault = value == 1
+            if (option == ZKT_CTX_IO_URING) ioUringDefault = value == 1 else multishotDefault = value == 1
             return
         }
         synchronized(transportLock) {
@@ -102,6 +105,7 @@ internal class RealContext(override val ioThreads: Int) : Context {
 
     override fun getOption(option: Int): Int {
         if (option == ZKT_CTX_IO_URING) return if (ioUringDefault) 1 else 0
+        if (option == ZKT_CTX_IO_URING_MULTISHOT) return if (multishotDefault) 1 else 0
         return synchronized(transportLock) { alternate.getOption(option) } ?: throw ZmqException(ZmqError.EINVAL, "unknown context option $option")
     }
 

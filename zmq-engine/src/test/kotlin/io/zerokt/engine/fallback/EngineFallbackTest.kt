@@ -9,6 +9,7 @@ import io.zerokt.Message
 import io.zerokt.MonitorEventType
 import io.zerokt.SocketType
 import io.zerokt.ZKT_CTX_IO_URING
+import io.zerokt.ZKT_CTX_IO_URING_MULTISHOT
 import io.zerokt.ZKT_CTX_IO_URING_BUFFER_RING_SIZE
 import io.zerokt.ZKT_CTX_IO_URING_DEFER_TASKRUN
 import io.zerokt.ZKT_CTX_IO_URING_RING_SIZE
@@ -88,6 +89,11 @@ class EngineFallbackTest : FunSpec({
             ctx.getOption(ZKT_CTX_IO_URING) shouldBe 0
             ctx.setOption(ZKT_CTX_IO_URING, 1)
             ctx.socket(SocketType.PUSH).ioUring shouldBe true
+            ctx.socket(SocketType.PUSH).ioUringMultishot shouldBe false
+            ctx.setOption(ZKT_CTX_IO_URING_MULTISHOT, 1)
+            ctx.getOption(ZKT_CTX_IO_URING_MULTISHOT) shouldBe 1
+            ctx.socket(SocketType.PULL).ioUringMultishot shouldBe true
+            shouldThrow<ZmqException> { ctx.setOption(ZKT_CTX_IO_URING_MULTISHOT, 2) }.error shouldBe ZmqError.EINVAL
             ctx.setOption(ZKT_CTX_IO_URING_RING_SIZE, 512)
             ctx.getOption(ZKT_CTX_IO_URING_RING_SIZE) shouldBe 512
             shouldThrow<ZmqException> { ctx.setOption(ZKT_CTX_IO_URING_BUFFER_RING_SIZE, 100) }.error shouldBe ZmqError.EINVAL
