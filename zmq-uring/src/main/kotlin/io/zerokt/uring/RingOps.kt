@@ -18,6 +18,7 @@ internal object RingOps {
     const val OP_SEND: Byte = 26
     const val OP_RECV: Byte = 27
     const val OP_PROVIDE_BUFFERS: Byte = 31
+    const val OP_SEND_ZC: Byte = 47
 
     /** SQE flag: the kernel picks the receive buffer from the group named in `buf_group`. */
     const val IOSQE_BUFFER_SELECT: Byte = 0x20
@@ -25,15 +26,20 @@ internal object RingOps {
     /** RECV `ioprio` flag: one submission, a completion per receive until it ends. */
     const val RECV_MULTISHOT: Short = 2
 
-    /** CQE flags: a buffer id is in the upper 16 bits; more completions follow for this submission. */
+    /**
+     * CQE flags: a buffer id is in the upper 16 bits; more completions follow for this submission; this is a
+     * zero-copy send's notification (the kernel is done with the sent memory).
+     */
     const val CQE_F_BUFFER = 1
     const val CQE_F_MORE = 2
+    const val CQE_F_NOTIF = 8
     const val CQE_BUFFER_SHIFT = 16
 
     const val MSG_NOSIGNAL = 0x4000
     const val POLLOUT = 0x4
     const val EINTR = 4
     const val EINVAL = 22
+    const val EOPNOTSUPP = 95
     const val ENOBUFS = 105
     const val ECANCELED = 125
 

@@ -40,10 +40,11 @@ import kotlin.coroutines.resume
  * received it and a write is handed to the channel without a task hop.
  *
  * Writes: [write] copies the engine's batch into pooled direct buffers that a [UringSender] sends with `SEND`
- * operations of its own on the event loop's ring, without waiting for the kernel; it suspends only while more than
- * [UringSender.HIGH_BYTES] are unsent. Where the socket asks for SEND_ZC, the batch is handed to the channel instead
- * (Netty's zero-copy send), and the writer waits on the channel's write high-water mark. Either way, with [cork], the
- * socket is corked once a second write queues behind one in flight and uncorked when the last completes (`TCP_CORK`).
+ * operations of its own on the event loop's ring (`SEND_ZC` from the socket's zero-copy threshold), without waiting
+ * for the kernel; it suspends only while more than [UringSender.HIGH_BYTES] are unsent. With [cork], the socket is
+ * corked once a write queues behind one in flight and uncorked when the last completes (`TCP_CORK`). Where the sender
+ * cannot register (or with `-Dzerokt.uring.channelWrites=true`), batches go through the channel instead (Netty's
+ * write path, its zero-copy send for SEND_ZC), and the writer waits on the channel's write high-water mark.
  *
  * Direct writes ([writeNow], REQ and REP): while no write handed to the event loop is still in flight, the sending
  * thread writes a request or reply itself with one `send(2)`, as the default engine does, instead of waking the event
@@ -55,7 +56,7 @@ import kotlin.coroutines.resume
 internal class UringStream(
     private val cork: Boolean,
     private val duplicator: DescriptorDuplicator?,
-    /** Writes of at least this many bytes use SEND_ZC (-1: none), so they are never written directly. */
+    /** Writes of at least this many bytes use SEND_ZC (-1: none), so they are not written directly while it is on. */
     private val zeroCopyThreshold: Int = -1,
     /** The receive buffer group of a channel's event loop, for multishot receives (null: the channel reads). */
     private val receiveGroup: ((Channel) -> UringBufferGroup?)? = null,
@@ -132,9 +133,9 @@ internal class UringStream(
 
     override fun channelActive(ctx: ChannelHandlerContext) {
         // Chosen before the first write, so that all of a connection's bytes take one path. The channel writes where
-        // SEND_ZC is asked for (Netty's zero-copy send), where the sender cannot register, or with CHANNEL_WRITES.
-        if (!CHANNEL_WRITES && zeroCopyThreshold < 0) {
-            sender = UringSender.open(ctx.channel(), cork, pendingWrites, senderListener)
+        // the sender cannot register, or with CHANNEL_WRITES.
+        if (!CHANNEL_WRITES) {
+            sender = UringSender.open(ctx.channel(), cork, zeroCopyThreshold, pendingWrites, senderListener)
         }
         val group = receiveGroup?.invoke(ctx.channel())
         if (group != null) {
@@ -249,6 +250,13 @@ internal class UringStream(
     /** True when writes go to the ring through a [UringSender] (for tests). */
     internal val sendsToRing: Boolean get() = sender != null
 
+    /** Zero-copy sends so far, and those still awaiting their notification; call on the event loop (for tests). */
+    internal val zeroCopySends: Int get() = sender?.zeroCopySends ?: 0
+    internal val awaitingNotification: Int get() = sender?.awaitingNotification ?: 0
+
+    /** True while the sender sends zero-copy from the threshold (false: not asked, or refused here) (for tests). */
+    internal val zeroCopyOn: Boolean get() = sender?.zeroCopyOn == true
+
     /** Bytes written and not yet taken by the kernel; call on the event loop (for tests). */
     internal val unsentBytes: Long get() = sender?.unsent ?: 0L
 
@@ -332,8 +340,9 @@ internal class UringStream(
             val socket = direct ?: openDirect(ch) ?: return if (length == 0) -1 else 0
             // Bytes handed to the channel before these may not have reached the kernel: the writer queues these.
             if (length == 0 || pendingWrites.get() != 0) return 0
-            // The socket asked for zero-copy sends from this size: the writer's SEND_ZC does that, send(2) copies.
-            if (zeroCopyThreshold in 0..length) return 0
+            // The socket asked for zero-copy sends from this size: the writer's SEND_ZC does that, send(2) copies
+            // (unless the kernel refused them on this socket: a Unix socket, a kernel without them).
+            if (zeroCopyThreshold in 0..length && sender?.zeroCopyOn != false) return 0
             val n = minOf(length, DIRECT_MAX_BYTES)
             val kept = n <= DIRECT_KEPT_BYTES
             val buf = if (kept) keptBuffer(n) else PooledByteBufAllocator.DEFAULT.directBuffer(n)

@@ -137,11 +137,14 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         return stream
     }
 
-    /** A stream for a new connection of [scheme]: TCP_CORK and SEND_ZC apply to tcp only, as [applyTcp] sets them. */
+    /**
+     * A stream for a new connection of [scheme]: TCP_CORK applies to tcp only, as [applyTcp] sets it; SEND_ZC is asked
+     * for on both, and an ipc connection's sender falls back to plain sends (the kernel has none for Unix sockets).
+     */
     private fun newStream(scheme: String, options: TransportOptions): UringStream {
         val tcp = scheme == "tcp"
         val groups = if (options.multishotReceive) ::receiveGroup else null
-        return UringStream(cork = options.tcpCork && tcp, duplicator, if (tcp) options.sendZeroCopyThreshold else -1, groups)
+        return UringStream(cork = options.tcpCork && tcp, duplicator, options.sendZeroCopyThreshold, groups)
     }
 
     /** The receive buffer groups made so far (for tests). */

@@ -1,6 +1,7 @@
 package io.zerokt.uring
 
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.longs.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
@@ -19,6 +20,8 @@ import kotlin.time.Duration.Companion.seconds
  * [UringSender]: a connection's writes go to the ring as SEND operations of its own, one in flight at a time, and
  * reach the peer whole and in order through short sends and a full socket; a writer waits above the high-water mark;
  * close sends what was written, or gives up after its grace on a peer that stopped reading, and gives every buffer back.
+ * From the zero-copy threshold the sends are SEND_ZC, whose buffers are kept until the kernel's notification; a
+ * socket without zero-copy sends (a Unix one) falls back to plain sends.
  */
 @OptIn(ZeroKtInternalApi::class)
 class UringSenderTest : FunSpec({
@@ -28,6 +31,80 @@ class UringSenderTest : FunSpec({
     val small = TransportOptions(sendBuffer = 64 shl 10, receiveBuffer = 64 shl 10)
 
     fun pattern(size: Int) = ByteArray(size) { (it * 31 + (it ushr 11)).toByte() }
+
+    /** Writes [bytes] in pieces of mixed sizes, below and above a 16 KiB threshold, on the stream's event loop. */
+    suspend fun writeMixed(stream: io.zerokt.engine.spi.ByteStream, bytes: ByteArray) = withContext(stream.dispatcher!!) {
+        val sizes = intArrayOf(100, 20_000, 1, 70_000, 16_384, 5_000, 300_000)
+        var at = 0
+        var i = 0
+        while (at < bytes.size) {
+            val n = minOf(sizes[i++ % sizes.size], bytes.size - at)
+            stream.write(bytes, at, n)
+            at += n
+        }
+    }
+
+    val zeroCopy = TransportOptions(sendZeroCopyThreshold = 16_384)
+
+    test("over tcp, zero-copy sends SHALL deliver every byte in order and give each buffer back once the kernel is done") {
+        NettyLeaks.collect()
+        val leaksBefore = NettyLeaks.count
+        withUringTransport { transport ->
+            connected(transport, "tcp", zeroCopy) { client, server ->
+                val sender = client as UringStream
+                withContext(client.dispatcher!!) { sender.sendsToRing to sender.zeroCopyOn } shouldBe (true to true)
+                val bytes = pattern(16 shl 20)
+                coroutineScope {
+                    val writer = async { writeMixed(client, bytes) }
+                    readExactly(server, bytes.size).contentEquals(bytes) shouldBe true
+                    writer.await()
+                }
+                (withContext(client.dispatcher!!) { sender.zeroCopySends } > 0) shouldBe true
+                // Every notification comes once the peer has the bytes: no buffer is kept after that.
+                withTimeout(10.seconds) { while (withContext(client.dispatcher!!) { sender.awaitingNotification } != 0) delay(10) }
+                withContext(client.dispatcher!!) { sender.unsentBytes } shouldBe 0L
+            }
+        }
+        NettyLeaks.collect()
+        withClue(NettyLeaks.reports) { NettyLeaks.count shouldBe leaksBefore }
+    }
+
+    test("over ipc, where the kernel has no zero-copy sends, the sender SHALL fall back to plain sends and lose nothing") {
+        withUringTransport { transport ->
+            connected(transport, "ipc", zeroCopy) { client, server ->
+                val sender = client as UringStream
+                val bytes = pattern(4 shl 20)
+                coroutineScope {
+                    val writer = async { writeMixed(client, bytes) }
+                    readExactly(server, bytes.size).contentEquals(bytes) shouldBe true
+                    writer.await()
+                }
+                withContext(client.dispatcher!!) {
+                    // One SEND_ZC was tried and refused (EOPNOTSUPP); everything went plainly after it.
+                    sender.zeroCopySends shouldBe 1
+                    sender.zeroCopyOn shouldBe false
+                    sender.awaitingNotification shouldBe 0
+                }
+            }
+        }
+    }
+
+    test("closing right after zero-copy writes SHALL deliver every byte, then the end, and keep no buffer") {
+        withUringTransport { transport ->
+            connected(transport, "tcp", zeroCopy) { client, server ->
+                val sender = client as UringStream
+                val bytes = pattern(6 shl 20)
+                coroutineScope {
+                    val received = async { readExactly(server, bytes.size) }
+                    writeMixed(client, bytes)
+                    client.close() // with zero-copy sends in flight and notifications to come
+                    received.await().contentEquals(bytes) shouldBe true
+                }
+                server.read(ByteArray(8), 0, 8) shouldBe -1
+                withTimeout(10.seconds) { while (withContext(client.dispatcher!!) { sender.awaitingNotification } != 0) delay(10) }
+            }
+        }
+    }
 
     for (scheme in listOf("tcp", "ipc")) {
         test("over $scheme, writes to a peer that reads late SHALL arrive whole and in order, the writer waiting above the high-water mark") {
