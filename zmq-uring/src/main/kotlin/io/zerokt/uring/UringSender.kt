@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger
  * With a [zeroCopyThreshold] (0 or more), a send of at least that many bytes is a `SEND_ZC`: the kernel sends from
  * the buffer's own pages, and its first completion (how many bytes it took) lets the next send go while the buffer is
  * kept until the send's notification (`IORING_CQE_F_NOTIF`) says the kernel is done with it. Where the kernel or
- * socket has no zero-copy send (`EINVAL`, `EOPNOTSUPP`) the sender logs it once and sends plainly from then on.
+ * socket has no zero-copy send (`EINVAL`, `EOPNOTSUPP`: any Unix socket) the sender sends plainly from then on.
  *
  * [busyCount] counts 1 while anything is unsent (a direct write waits for 0). Everything runs on the channel's event
  * loop, which is also where the channel closes: a send is submitted only while the channel is open, so the descriptor
