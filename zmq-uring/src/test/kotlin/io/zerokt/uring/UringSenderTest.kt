@@ -5,6 +5,7 @@ import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.longs.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
+import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.async
@@ -33,7 +34,7 @@ class UringSenderTest : FunSpec({
     fun pattern(size: Int) = ByteArray(size) { (it * 31 + (it ushr 11)).toByte() }
 
     /** Writes [bytes] in pieces of mixed sizes, below and above a 16 KiB threshold, on the stream's event loop. */
-    suspend fun writeMixed(stream: io.zerokt.engine.spi.ByteStream, bytes: ByteArray) = withContext(stream.dispatcher!!) {
+    suspend fun writeMixed(stream: ByteStream, bytes: ByteArray) = withContext(stream.dispatcher!!) {
         val sizes = intArrayOf(100, 20_000, 1, 70_000, 16_384, 5_000, 300_000)
         var at = 0
         var i = 0
@@ -46,6 +47,19 @@ class UringSenderTest : FunSpec({
 
     val zeroCopy = TransportOptions(sendZeroCopyThreshold = 16_384)
 
+    /** Writes [bytes] with [writeMixed] while [server] reads them, and checks that they arrived whole and in order. */
+    suspend fun sendMixedAndCheck(client: ByteStream, server: ByteStream, bytes: ByteArray) =
+        coroutineScope {
+            val writer = async { writeMixed(client, bytes) }
+            readExactly(server, bytes.size).contentEquals(bytes) shouldBe true
+            writer.await()
+        }
+
+    /** Waits until [sender]'s zero-copy sends have all been notified, so that it keeps no buffer. */
+    suspend fun awaitNotified(sender: UringStream) = withTimeout(10.seconds) {
+        while (withContext(sender.dispatcher!!) { sender.awaitingNotification } != 0) delay(10)
+    }
+
     test("over tcp, zero-copy sends SHALL deliver every byte in order and give each buffer back once the kernel is done") {
         NettyLeaks.collect()
         val leaksBefore = NettyLeaks.count
@@ -53,15 +67,10 @@ class UringSenderTest : FunSpec({
             connected(transport, "tcp", zeroCopy) { client, server ->
                 val sender = client as UringStream
                 withContext(client.dispatcher!!) { sender.sendsToRing to sender.zeroCopyOn } shouldBe (true to true)
-                val bytes = pattern(16 shl 20)
-                coroutineScope {
-                    val writer = async { writeMixed(client, bytes) }
-                    readExactly(server, bytes.size).contentEquals(bytes) shouldBe true
-                    writer.await()
-                }
+                sendMixedAndCheck(client, server, pattern(16 shl 20))
                 (withContext(client.dispatcher!!) { sender.zeroCopySends } > 0) shouldBe true
                 // Every notification comes once the peer has the bytes: no buffer is kept after that.
-                withTimeout(10.seconds) { while (withContext(client.dispatcher!!) { sender.awaitingNotification } != 0) delay(10) }
+                awaitNotified(sender)
                 withContext(client.dispatcher!!) { sender.unsentBytes } shouldBe 0L
             }
         }
@@ -73,12 +82,7 @@ class UringSenderTest : FunSpec({
         withUringTransport { transport ->
             connected(transport, "ipc", zeroCopy) { client, server ->
                 val sender = client as UringStream
-                val bytes = pattern(4 shl 20)
-                coroutineScope {
-                    val writer = async { writeMixed(client, bytes) }
-                    readExactly(server, bytes.size).contentEquals(bytes) shouldBe true
-                    writer.await()
-                }
+                sendMixedAndCheck(client, server, pattern(4 shl 20))
                 withContext(client.dispatcher!!) {
                     // One SEND_ZC was tried and refused (EOPNOTSUPP); everything went plainly after it.
                     sender.zeroCopySends shouldBe 1
@@ -101,7 +105,7 @@ class UringSenderTest : FunSpec({
                     received.await().contentEquals(bytes) shouldBe true
                 }
                 server.read(ByteArray(8), 0, 8) shouldBe -1
-                withTimeout(10.seconds) { while (withContext(client.dispatcher!!) { sender.awaitingNotification } != 0) delay(10) }
+                awaitNotified(sender)
             }
         }
     }
