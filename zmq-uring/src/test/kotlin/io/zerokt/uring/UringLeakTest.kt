@@ -21,8 +21,9 @@ import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration.Companion.seconds
 
 /**
- * No leaked fd, thread or Netty buffer: 10,000 io_uring connect/disconnect cycles, peers that reset the connection
- * in the middle of a frame, and contexts closed over and over (which must never hang).
+ * No leaked fd, thread or Netty buffer: 10,000 io_uring connect/disconnect cycles, 2,000 more with zero-copy sends
+ * and multishot receives, peers that reset the connection in the middle of a frame, and contexts closed over and over
+ * (which must never hang).
  */
 class UringLeakTest : FunSpec({
     timeout = 400_000
@@ -65,6 +66,25 @@ class UringLeakTest : FunSpec({
                     push.disconnect(endpoint)
                 }
                 cyclesLeaveNothing(warmUp = 200, cycles = 10_000) { cycle(it) }
+            }
+        }
+    }
+
+    test("2,000 connect/disconnect cycles with zero-copy sends and multishot receives SHALL leave no fd, thread or buffer behind") {
+        // Every send is a SEND_ZC (threshold 0), whose buffer waits for the kernel's notification after the close.
+        withTimeout(120.seconds) {
+            Context().use { ctx ->
+                val pull = ctx.socket(SocketType.PULL).apply { linger = 0; ioUring = true; ioUringMultishot = true }
+                val push = ctx.socket(SocketType.PUSH).apply { linger = 0; ioUring = true; ioUringSendZeroCopyThreshold = 0 }
+                pull.bind("tcp://127.0.0.1:*")
+                val endpoint = pull.lastEndpoint!!
+                suspend fun cycle(i: Int) {
+                    push.connect(endpoint)
+                    push.send(Message("z$i"))
+                    pull.receive().decodeToString() shouldBe "z$i"
+                    push.disconnect(endpoint)
+                }
+                cyclesLeaveNothing(warmUp = 100, cycles = 2_000) { cycle(it) }
             }
         }
     }
