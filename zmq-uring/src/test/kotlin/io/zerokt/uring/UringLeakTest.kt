@@ -7,6 +7,7 @@ import io.netty.buffer.PooledByteBufAllocator
 import io.zerokt.Context
 import io.zerokt.Message
 import io.zerokt.MonitorEventType
+import io.zerokt.Socket
 import io.zerokt.SocketType
 import io.zerokt.testing.RawZmtpPeer
 import io.zerokt.testing.ResourceCounts
@@ -52,40 +53,43 @@ class UringLeakTest : FunSpec({
         withClue(NettyLeaks.reports) { NettyLeaks.count shouldBe leaksBefore }
     }
 
-    test("10,000 io_uring connect/disconnect cycles SHALL leave no fd, thread or buffer behind") {
-        withTimeout(300.seconds) {
-            Context().use { ctx ->
-                val pull = ctx.socket(SocketType.PULL).apply { linger = 0; ioUring = true }
-                val push = ctx.socket(SocketType.PUSH).apply { linger = 0; ioUring = true }
-                pull.bind("tcp://127.0.0.1:*")
-                val endpoint = pull.lastEndpoint!!
-                suspend fun cycle(i: Int) {
-                    push.connect(endpoint)
-                    push.send(Message("m$i"))
-                    pull.receive().decodeToString() shouldBe "m$i"
-                    push.disconnect(endpoint)
-                }
-                cyclesLeaveNothing(warmUp = 200, cycles = 10_000) { cycle(it) }
+    /**
+     * A PUSH connecting to a bound PULL, both io_uring ([pushSetup] and [pullSetup] add to that), sending one message
+     * and disconnecting, [warmUp] then [cycles] times: nothing may be left behind ([cyclesLeaveNothing]).
+     */
+    suspend fun connectCyclesLeaveNothing(
+        warmUp: Int,
+        cycles: Int,
+        pullSetup: Socket.() -> Unit = {},
+        pushSetup: Socket.() -> Unit = {},
+    ) {
+        Context().use { ctx ->
+            val pull = ctx.socket(SocketType.PULL).apply { linger = 0; ioUring = true; pullSetup() }
+            val push = ctx.socket(SocketType.PUSH).apply { linger = 0; ioUring = true; pushSetup() }
+            pull.bind("tcp://127.0.0.1:*")
+            val endpoint = pull.lastEndpoint!!
+            cyclesLeaveNothing(warmUp, cycles) { i ->
+                push.connect(endpoint)
+                push.send(Message("m$i"))
+                pull.receive().decodeToString() shouldBe "m$i"
+                push.disconnect(endpoint)
             }
         }
+    }
+
+    test("10,000 io_uring connect/disconnect cycles SHALL leave no fd, thread or buffer behind") {
+        withTimeout(300.seconds) { connectCyclesLeaveNothing(warmUp = 200, cycles = 10_000) }
     }
 
     test("2,000 connect/disconnect cycles with zero-copy sends and multishot receives SHALL leave no fd, thread or buffer behind") {
         // Every send is a SEND_ZC (threshold 0), whose buffer waits for the kernel's notification after the close.
         withTimeout(120.seconds) {
-            Context().use { ctx ->
-                val pull = ctx.socket(SocketType.PULL).apply { linger = 0; ioUring = true; ioUringMultishot = true }
-                val push = ctx.socket(SocketType.PUSH).apply { linger = 0; ioUring = true; ioUringSendZeroCopyThreshold = 0 }
-                pull.bind("tcp://127.0.0.1:*")
-                val endpoint = pull.lastEndpoint!!
-                suspend fun cycle(i: Int) {
-                    push.connect(endpoint)
-                    push.send(Message("z$i"))
-                    pull.receive().decodeToString() shouldBe "z$i"
-                    push.disconnect(endpoint)
-                }
-                cyclesLeaveNothing(warmUp = 100, cycles = 2_000) { cycle(it) }
-            }
+            connectCyclesLeaveNothing(
+                warmUp = 100,
+                cycles = 2_000,
+                pullSetup = { ioUringMultishot = true },
+                pushSetup = { ioUringSendZeroCopyThreshold = 0 },
+            )
         }
     }
 

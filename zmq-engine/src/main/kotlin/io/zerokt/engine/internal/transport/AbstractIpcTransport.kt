@@ -37,8 +37,8 @@ import kotlin.coroutines.resumeWithException
  * with [close]. Receive and write buffers come from `PooledByteBufAllocator`: Netty 4.2's default (adaptive) allocator
  * pools nothing above 16.5 KiB under a small heap, so each 64 KiB buffer was a fresh, zeroed direct allocation
  * (pinned, 64 KiB, 150,000 messages after 150,000, 3 alternating rounds: the receiving event loop's user CPU 0.88-1.03 s
- * against 1.37-1.56 s, throughput even; 64 B even). Where epoll cannot load (not Linux, no native library), binding or connecting fails with
- * `EPROTONOSUPPORT` and Netty's reason.
+ * against 1.37-1.56 s, throughput even; 64 B even). Where epoll cannot load (not Linux, no native library), binding
+ * or connecting fails with `EPROTONOSUPPORT` and Netty's reason.
  */
 @OptIn(ZeroKtInternalApi::class)
 internal class AbstractIpcTransport {
