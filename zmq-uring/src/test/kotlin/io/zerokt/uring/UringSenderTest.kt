@@ -34,16 +34,8 @@ class UringSenderTest : FunSpec({
     fun pattern(size: Int) = ByteArray(size) { (it * 31 + (it ushr 11)).toByte() }
 
     /** Writes [bytes] in pieces of mixed sizes, below and above a 16 KiB threshold, on the stream's event loop. */
-    suspend fun writeMixed(stream: ByteStream, bytes: ByteArray) = withContext(stream.dispatcher!!) {
-        val sizes = intArrayOf(100, 20_000, 1, 70_000, 16_384, 5_000, 300_000)
-        var at = 0
-        var i = 0
-        while (at < bytes.size) {
-            val n = minOf(sizes[i++ % sizes.size], bytes.size - at)
-            stream.write(bytes, at, n)
-            at += n
-        }
-    }
+    suspend fun writeMixed(stream: ByteStream, bytes: ByteArray) =
+        writeInPieces(stream, bytes, intArrayOf(100, 20_000, 1, 70_000, 16_384, 5_000, 300_000))
 
     val zeroCopy = TransportOptions(sendZeroCopyThreshold = 16_384)
 

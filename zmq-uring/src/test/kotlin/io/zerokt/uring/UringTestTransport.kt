@@ -23,16 +23,21 @@ internal suspend fun withUringTransport(
         }
     }
 
-/** Writes [bytes] to [stream] in 66,000-byte pieces, as the engine's batches come, on the stream's event loop. */
+/**
+ * Writes [bytes] to [stream] on the stream's event loop in pieces of the [sizes] in turn: by default 66,000 bytes each,
+ * as the engine's batches come.
+ */
 @OptIn(ZeroKtInternalApi::class)
-internal suspend fun writeInPieces(stream: ByteStream, bytes: ByteArray) = withContext(stream.dispatcher!!) {
-    var at = 0
-    while (at < bytes.size) {
-        val n = minOf(66_000, bytes.size - at)
-        stream.write(bytes, at, n)
-        at += n
+internal suspend fun writeInPieces(stream: ByteStream, bytes: ByteArray, sizes: IntArray = intArrayOf(66_000)) =
+    withContext(stream.dispatcher!!) {
+        var at = 0
+        var i = 0
+        while (at < bytes.size) {
+            val n = minOf(sizes[i++ % sizes.size], bytes.size - at)
+            stream.write(bytes, at, n)
+            at += n
+        }
     }
-}
 
 /** Reads exactly [size] bytes from [stream]; fails if it ends first. */
 @OptIn(ZeroKtInternalApi::class)
