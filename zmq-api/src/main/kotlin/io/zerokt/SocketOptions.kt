@@ -191,7 +191,8 @@ public const val ZKT_IO_URING_TCP_CORK: Int = 0x5A4B_0002
 
 /**
  * `ZKT_IO_URING_SEND_ZC_THRESHOLD` (socket option, io_uring engine only): writes of at least this many bytes use
- * zero-copy send (`IORING_OP_SEND_ZC`) where the kernel has it; -1 (the default) = never.
+ * zero-copy send (`IORING_OP_SEND_ZC`) where the kernel has it; -1 (the default) = never. Not used on tcp connections
+ * to the same host (loopback, or the host's own address), where the kernel copies such sends anyway, nor on ipc.
  */
 public const val ZKT_IO_URING_SEND_ZC_THRESHOLD: Int = 0x5A4B_0003
 

@@ -21,6 +21,11 @@ internal class UringSettings(
     val deferTaskrun: Boolean = true,
     /** False arms single-shot receives from the buffer group, as on a kernel without multishot ones (for tests). */
     val multishotReceives: Boolean = true,
+    /**
+     * True sends zero-copy on connections to this host too, where the kernel copies anyway (see [UringStream]):
+     * `-Dzerokt.uring.zeroCopyLoopback=true`, read by [of] when a context makes its transport, to measure that cost.
+     */
+    val zeroCopyLoopback: Boolean = false,
 ) {
     /** Netty's handler config: the ring size and how its completions run. */
     fun handlerConfig(): IoUringIoHandlerConfig =
@@ -28,12 +33,22 @@ internal class UringSettings(
         IoUringIoHandlerConfig().setRingSize(ringSize).setSingleIssuer(deferTaskrun)
 
     companion object {
-        /** The settings in [options] (context option id to value), with defaults for the unset ones. */
-        fun of(options: Map<Int, Int>): UringSettings = UringSettings(
+        /** The system property that makes [zeroCopyLoopback] true. */
+        const val ZERO_COPY_LOOPBACK_PROPERTY = "zerokt.uring.zeroCopyLoopback"
+
+        /**
+         * The settings in [options] (context option id to value), with defaults for the unset ones; [zeroCopyLoopback]
+         * from its system property unless given.
+         */
+        fun of(
+            options: Map<Int, Int>,
+            zeroCopyLoopback: Boolean = java.lang.Boolean.getBoolean(ZERO_COPY_LOOPBACK_PROPERTY),
+        ): UringSettings = UringSettings(
             ringSize = options[ZKT_CTX_IO_URING_RING_SIZE] ?: 4096,
             bufferRingSize = options[ZKT_CTX_IO_URING_BUFFER_RING_SIZE] ?: 64,
             bufferSize = options[ZKT_CTX_IO_URING_BUFFER_SIZE] ?: (64 shl 10),
             deferTaskrun = (options[ZKT_CTX_IO_URING_DEFER_TASKRUN] ?: 1) != 0,
+            zeroCopyLoopback = zeroCopyLoopback,
         )
     }
 }

@@ -140,11 +140,18 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     /**
      * A stream for a new connection of [scheme]: TCP_CORK applies to tcp only, as [applyTcp] sets it; SEND_ZC is asked
      * for on both, and an ipc connection's sender falls back to plain sends (the kernel has none for Unix sockets).
+     * A tcp connection to this host does not send zero-copy (see [UringStream]) unless the settings say so.
      */
     private fun newStream(scheme: String, options: TransportOptions): UringStream {
         val tcp = scheme == "tcp"
         val groups = if (options.multishotReceive) ::receiveGroup else null
-        return UringStream(cork = options.tcpCork && tcp, duplicator, options.sendZeroCopyThreshold, groups)
+        return UringStream(
+            cork = options.tcpCork && tcp,
+            duplicator = duplicator,
+            zeroCopyThreshold = options.sendZeroCopyThreshold,
+            zeroCopyLoopback = settings.zeroCopyLoopback,
+            receiveGroup = groups,
+        )
     }
 
     /** The receive buffer groups made so far (for tests). */

@@ -14,7 +14,10 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
+import io.netty.channel.unix.DomainSocketAddress
 import java.io.IOException
+import java.net.InetAddress
+import java.net.InetSocketAddress
 import kotlin.time.Duration.Companion.seconds
 
 /**
@@ -22,7 +25,8 @@ import kotlin.time.Duration.Companion.seconds
  * reach the peer whole and in order through short sends and a full socket; a writer waits above the high-water mark;
  * close sends what was written, or gives up after its grace on a peer that stopped reading, and gives every buffer back.
  * From the zero-copy threshold the sends are SEND_ZC, whose buffers are kept until the kernel's notification; a
- * socket without zero-copy sends (a Unix one) falls back to plain sends.
+ * socket without zero-copy sends (a Unix one) falls back to plain sends, and a connection to this host sends plainly
+ * unless the settings force zero-copy there.
  */
 @OptIn(ZeroKtInternalApi::class)
 class UringSenderTest : FunSpec({
@@ -38,6 +42,9 @@ class UringSenderTest : FunSpec({
         writeInPieces(stream, bytes, intArrayOf(100, 20_000, 1, 70_000, 16_384, 5_000, 300_000))
 
     val zeroCopy = TransportOptions(sendZeroCopyThreshold = 16_384)
+
+    /** Zero-copy sends on loopback too, where the transport would not use them by default (the kernel copies anyway). */
+    val zeroCopyOnLoopback = UringSettings.of(emptyMap(), zeroCopyLoopback = true)
 
     /** Writes [bytes] with [writeMixed] while [server] reads them, and checks that they arrived whole and in order. */
     suspend fun sendMixedAndCheck(client: ByteStream, server: ByteStream, bytes: ByteArray) =
@@ -55,7 +62,7 @@ class UringSenderTest : FunSpec({
     test("over tcp, zero-copy sends SHALL deliver every byte in order and give each buffer back once the kernel is done") {
         NettyLeaks.collect()
         val leaksBefore = NettyLeaks.count
-        withUringTransport { transport ->
+        withUringTransport(settings = zeroCopyOnLoopback) { transport ->
             connected(transport, "tcp", zeroCopy) { client, server ->
                 val sender = client as UringStream
                 withContext(client.dispatcher!!) { sender.sendsToRing to sender.zeroCopyOn } shouldBe (true to true)
@@ -68,6 +75,32 @@ class UringSenderTest : FunSpec({
         }
         NettyLeaks.collect()
         withClue(NettyLeaks.reports) { NettyLeaks.count shouldBe leaksBefore }
+    }
+
+    test("over tcp to this host, where the kernel would copy zero-copy sends anyway, the sender SHALL send plainly") {
+        withUringTransport { transport ->
+            connected(transport, "tcp", zeroCopy) { client, server ->
+                val sender = client as UringStream
+                sendMixedAndCheck(client, server, pattern(4 shl 20))
+                withContext(client.dispatcher!!) {
+                    sender.sendsToRing shouldBe true
+                    sender.zeroCopyOn shouldBe false
+                    sender.zeroCopySends shouldBe 0
+                }
+            }
+        }
+    }
+
+    test("a connection SHALL count as looping back when its peer is a loopback address or its own local address") {
+        fun tcp(host: String) = InetSocketAddress(InetAddress.getByName(host), 5555)
+        UringStream.loopsBack(tcp("10.1.2.3"), tcp("127.0.0.1")) shouldBe true
+        UringStream.loopsBack(tcp("10.1.2.3"), tcp("127.8.9.10")) shouldBe true
+        UringStream.loopsBack(tcp("::1"), tcp("::1")) shouldBe true
+        UringStream.loopsBack(tcp("10.1.2.3"), tcp("10.1.2.3")) shouldBe true
+        UringStream.loopsBack(tcp("10.1.2.3"), tcp("10.1.2.4")) shouldBe false
+        UringStream.loopsBack(tcp("127.0.0.1"), tcp("192.168.1.1")) shouldBe false
+        UringStream.loopsBack(null, tcp("10.1.2.4")) shouldBe false
+        UringStream.loopsBack(DomainSocketAddress("/tmp/a"), DomainSocketAddress("/tmp/a")) shouldBe false
     }
 
     test("over ipc, where the kernel has no zero-copy sends, the sender SHALL fall back to plain sends and lose nothing") {
@@ -86,7 +119,7 @@ class UringSenderTest : FunSpec({
     }
 
     test("closing right after zero-copy writes SHALL deliver every byte, then the end, and keep no buffer") {
-        withUringTransport { transport ->
+        withUringTransport(settings = zeroCopyOnLoopback) { transport ->
             connected(transport, "tcp", zeroCopy) { client, server ->
                 val sender = client as UringStream
                 val bytes = pattern(6 shl 20)
