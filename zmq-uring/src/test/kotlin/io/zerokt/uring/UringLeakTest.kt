@@ -84,7 +84,7 @@ class UringLeakTest : FunSpec({
     test("2,000 connect/disconnect cycles with zero-copy sends and multishot receives SHALL leave no fd, thread or buffer behind") {
         // Every send is a SEND_ZC (threshold 0), whose buffer waits for the kernel's notification after the close;
         // forced on loopback, where a context's transport would not use them (read when the context makes it).
-        System.setProperty(UringSettings.ZERO_COPY_LOOPBACK_PROPERTY, "true")
+        val before = System.setProperty(UringSettings.ZERO_COPY_LOOPBACK_PROPERTY, "true")
         try {
             withTimeout(120.seconds) {
                 connectCyclesLeaveNothing(
@@ -95,7 +95,11 @@ class UringLeakTest : FunSpec({
                 )
             }
         } finally {
-            System.clearProperty(UringSettings.ZERO_COPY_LOOPBACK_PROPERTY)
+            if (before == null) {
+                System.clearProperty(UringSettings.ZERO_COPY_LOOPBACK_PROPERTY)
+            } else {
+                System.setProperty(UringSettings.ZERO_COPY_LOOPBACK_PROPERTY, before)
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.longs.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
+import io.netty.channel.unix.DomainSocketAddress
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
@@ -14,7 +15,6 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
-import io.netty.channel.unix.DomainSocketAddress
 import java.io.IOException
 import java.net.InetAddress
 import java.net.InetSocketAddress
