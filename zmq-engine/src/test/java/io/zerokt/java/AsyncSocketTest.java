@@ -3,10 +3,10 @@ package io.zerokt.java;
 import io.zerokt.Context;
 import io.zerokt.Message;
 import io.zerokt.SocketType;
-import io.zerokt.ZeroKt;
 import io.zerokt.ZmqError;
 import io.zerokt.ZmqException;
 import io.zerokt.testing.Endpoints;
+import io.zerokt.testing.TestContexts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class AsyncSocketTest {
 
     @BeforeEach
     void open() {
-        ctx = ZeroKt.context();
+        ctx = TestContexts.testContext();
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import io.zerokt.Zmq;
 import io.zerokt.ZmqError;
 import io.zerokt.ZmqException;
 import io.zerokt.testing.Endpoints;
+import io.zerokt.testing.TestContexts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class BlockingSocketTest {
 
     @BeforeEach
     void open() {
-        ctx = ZeroKt.context();
+        ctx = TestContexts.testContext();
     }
 
     @AfterEach
@@ -50,6 +51,20 @@ class BlockingSocketTest {
         BlockingSocket s = new BlockingSocket(ctx, type);
         s.setLinger(0);
         return s;
+    }
+
+    @Test
+    void zeroKtContextIsTheJavaEntryPointAndRefusesZeroIoThreads() {
+        // The other tests take their contexts from the fixtures (TestContexts), which io_uring runs switch over.
+        try (Context own = ZeroKt.context(2);
+             BlockingSocket pull = new BlockingSocket(own, SocketType.PULL);
+             BlockingSocket push = new BlockingSocket(own, SocketType.PUSH)) {
+            pull.bind(fresh("tcp"));
+            push.connect(pull.getLastEndpoint());
+            push.send("from ZeroKt.context(2)");
+            assertEquals("from ZeroKt.context(2)", pull.recvStr());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ZeroKt.context(0));
     }
 
     @ParameterizedTest

@@ -2,8 +2,8 @@ package io.zerokt.java;
 
 import io.zerokt.Context;
 import io.zerokt.SocketType;
-import io.zerokt.ZeroKt;
 import io.zerokt.testing.Endpoints;
+import io.zerokt.testing.TestContexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,7 +30,7 @@ class IdleContextTest {
     void anIdleContextUsesNoCpuOverTenSeconds() throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         assumeCpuTime(mx);
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
              BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH)) {
             pull.bind(Endpoints.INSTANCE.tcpWildcard());

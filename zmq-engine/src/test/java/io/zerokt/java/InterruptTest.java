@@ -2,10 +2,10 @@ package io.zerokt.java;
 
 import io.zerokt.Context;
 import io.zerokt.SocketType;
-import io.zerokt.ZeroKt;
 import io.zerokt.ZmqError;
 import io.zerokt.ZmqException;
 import io.zerokt.testing.Endpoints;
+import io.zerokt.testing.TestContexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,7 +48,7 @@ class InterruptTest {
 
     @Test
     void interruptEndsABlockedRecvWithEintrAndTheSocketStaysUsable() throws Exception {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
              BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH)) {
             pull.bind(Endpoints.INSTANCE.tcpWildcard());
@@ -77,7 +77,7 @@ class InterruptTest {
 
     @Test
     void interruptEndsABlockedSendWhichQueuedNothing() throws Exception {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH);
              BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL)) {
             push.setLinger(0);
@@ -98,7 +98,7 @@ class InterruptTest {
     @Test
     void interruptingARecvManyTimesLosesAndDuplicatesNothing() throws Exception {
         int count = 20_000;
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
              BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH)) {
             pull.setReceiveHighWaterMark(10);
@@ -148,7 +148,7 @@ class InterruptTest {
 
     @Test
     void interruptEndsABlockedPoll() throws Exception {
-        try (Context ctx = ZeroKt.context(); BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL)) {
+        try (Context ctx = TestContexts.testContext(); BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL)) {
             Poller poller = new Poller();
             poller.register(pull, Poller.POLLIN);
             AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -162,7 +162,7 @@ class InterruptTest {
 
     @Test
     void closingTheContextWakesBlockedThreadsWithEterm() throws Exception {
-        Context ctx = ZeroKt.context();
+        Context ctx = TestContexts.testContext();
         BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
         BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH);
         BlockingSocket other = new BlockingSocket(ctx, SocketType.PULL);

@@ -2,10 +2,10 @@ package io.zerokt.java;
 
 import io.zerokt.Context;
 import io.zerokt.SocketType;
-import io.zerokt.ZeroKt;
 import io.zerokt.ZmqError;
 import io.zerokt.ZmqException;
 import io.zerokt.testing.Endpoints;
+import io.zerokt.testing.TestContexts;
 import io.zerokt.testing.JeroMqPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +24,7 @@ class JeroMqInteropTest {
 
     @Test
     void blockingReqTalksToAJeroMqRep() {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket req = new BlockingSocket(ctx, SocketType.REQ);
              JeroMqPeer peer = JeroMqPeer.start()) {
             peer.socket("REP");
@@ -56,7 +56,7 @@ class JeroMqInteropTest {
 
     @Test
     void aJeroMqPushFeedsABlockingPullAndAFuturePull() throws Exception {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL);
              JeroMqPeer peer = JeroMqPeer.start()) {
             pull.setOption(io.zerokt.Zmq.ZMQ_HANDSHAKE_IVL, 2000); // see zeromq/jeromq#1022 above
@@ -74,7 +74,7 @@ class JeroMqInteropTest {
 
     @Test
     void aFutureDealerTalksToAJeroMqRouter() throws Exception {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              AsyncSocket dealer = new AsyncSocket(ctx, SocketType.DEALER);
              JeroMqPeer peer = JeroMqPeer.start()) {
             peer.socket("ROUTER");

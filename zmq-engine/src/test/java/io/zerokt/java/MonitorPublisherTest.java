@@ -4,8 +4,8 @@ import io.zerokt.Context;
 import io.zerokt.MonitorEvent;
 import io.zerokt.MonitorEventType;
 import io.zerokt.SocketType;
-import io.zerokt.ZeroKt;
 import io.zerokt.testing.Endpoints;
+import io.zerokt.testing.TestContexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -57,7 +57,7 @@ class MonitorPublisherTest {
 
     @Test
     void publishesListeningHandshakeAndStopsWithTheSocket() throws Exception {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket server = new BlockingSocket(ctx, SocketType.REP);
              BlockingSocket client = new BlockingSocket(ctx, SocketType.REQ)) {
             Recorder serverEvents = new Recorder();
@@ -80,7 +80,7 @@ class MonitorPublisherTest {
 
     @Test
     void withoutDemandNothingIsDeliveredAndANonPositiveRequestIsAnError() throws Exception {
-        try (Context ctx = ZeroKt.context(); BlockingSocket s = new BlockingSocket(ctx, SocketType.PUB)) {
+        try (Context ctx = TestContexts.testContext(); BlockingSocket s = new BlockingSocket(ctx, SocketType.PUB)) {
             BlockingQueue<Object> got = new LinkedBlockingQueue<>();
             AtomicReference<Flow.Subscription> sub = new AtomicReference<>();
             s.monitor().subscribe(new Flow.Subscriber<MonitorEvent>() {

@@ -2,8 +2,8 @@ package io.zerokt.java;
 
 import io.zerokt.Context;
 import io.zerokt.SocketType;
-import io.zerokt.ZeroKt;
 import io.zerokt.testing.Endpoints;
+import io.zerokt.testing.TestContexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class PollerTest {
     @Test
     void pollReturnsTheReadableSocketsAndTakesNothing() {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket a = new BlockingSocket(ctx, SocketType.PULL);
              BlockingSocket b = new BlockingSocket(ctx, SocketType.PULL);
              BlockingSocket toB = new BlockingSocket(ctx, SocketType.PUSH)) {
@@ -38,7 +38,7 @@ class PollerTest {
 
     @Test
     void pollOutSeesWhenAPushGetsAPeerAndRoom() {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket push = new BlockingSocket(ctx, SocketType.PUSH);
              BlockingSocket pull = new BlockingSocket(ctx, SocketType.PULL)) {
             push.setSendHighWaterMark(1);
@@ -62,7 +62,7 @@ class PollerTest {
 
     @Test
     void pollWaitsForTheFirstOfSeveralSockets() throws Exception {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket a = new BlockingSocket(ctx, SocketType.PULL);
              BlockingSocket b = new BlockingSocket(ctx, SocketType.PULL);
              BlockingSocket toA = new BlockingSocket(ctx, SocketType.PUSH)) {

@@ -4,10 +4,10 @@ import io.zerokt.Context;
 import io.zerokt.Message;
 import io.zerokt.ProxyStatistics;
 import io.zerokt.SocketType;
-import io.zerokt.ZeroKt;
 import io.zerokt.ZmqError;
 import io.zerokt.ZmqException;
 import io.zerokt.testing.Endpoints;
+import io.zerokt.testing.TestContexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ProxyTest {
     @Test
     void aRouterDealerProxyBrokersRequestsAndCopiesEveryMessageToCapture() throws Exception {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket frontend = new BlockingSocket(ctx, SocketType.ROUTER);
              BlockingSocket backend = new BlockingSocket(ctx, SocketType.DEALER);
              BlockingSocket capture = new BlockingSocket(ctx, SocketType.PUSH);
@@ -58,7 +58,7 @@ class ProxyTest {
 
     @Test
     void aSteerableProxyPausesResumesReportsStatisticsAndTerminates() throws Exception {
-        try (Context ctx = ZeroKt.context();
+        try (Context ctx = TestContexts.testContext();
              BlockingSocket frontend = new BlockingSocket(ctx, SocketType.PULL);
              BlockingSocket backend = new BlockingSocket(ctx, SocketType.PUSH);
              BlockingSocket control = new BlockingSocket(ctx, SocketType.REP);

@@ -1,3 +1,5 @@
+@file:JvmName("TestContexts")
+
 package io.zerokt.testing
 
 import io.zerokt.Context
@@ -25,8 +27,9 @@ val testsUseMultishot: Boolean get() = testsUseIoUring && System.getProperty(IO_
 
 /**
  * A context for a test: [Context] with [ioThreads], with io_uring sockets when [testsUseIoUring], receiving with
- * multishot receives when [testsUseMultishot].
+ * multishot receives when [testsUseMultishot]. From Java: `TestContexts.testContext()`.
  */
+@JvmOverloads
 fun testContext(ioThreads: Int = 1): Context =
     Context(ioThreads).also {
         if (testsUseIoUring) it.setOption(ZKT_CTX_IO_URING, 1)
