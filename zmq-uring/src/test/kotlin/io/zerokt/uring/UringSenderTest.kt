@@ -54,6 +54,16 @@ class UringSenderTest : FunSpec({
             writer.await()
         }
 
+    /**
+     * Connects over [scheme] with the zero-copy threshold, sends 4 MiB with [sendMixedAndCheck], then runs [check] on
+     * the sending stream, on its event loop.
+     */
+    suspend fun sendMixedWithThreshold(transport: UringTransport, scheme: String, check: UringStream.() -> Unit) =
+        connected(transport, scheme, zeroCopy) { client, server ->
+            sendMixedAndCheck(client, server, pattern(4 shl 20))
+            withContext(client.dispatcher!!) { (client as UringStream).check() }
+        }
+
     /** Waits until [sender]'s zero-copy sends have all been notified, so that it keeps no buffer. */
     suspend fun awaitNotified(sender: UringStream) = withTimeout(10.seconds) {
         while (withContext(sender.dispatcher!!) { sender.awaitingNotification } != 0) delay(10)
@@ -79,14 +89,10 @@ class UringSenderTest : FunSpec({
 
     test("over tcp to this host, where the kernel would copy zero-copy sends anyway, the sender SHALL send plainly") {
         withUringTransport { transport ->
-            connected(transport, "tcp", zeroCopy) { client, server ->
-                val sender = client as UringStream
-                sendMixedAndCheck(client, server, pattern(4 shl 20))
-                withContext(client.dispatcher!!) {
-                    sender.sendsToRing shouldBe true
-                    sender.zeroCopyOn shouldBe false
-                    sender.zeroCopySends shouldBe 0
-                }
+            sendMixedWithThreshold(transport, "tcp") {
+                sendsToRing shouldBe true
+                zeroCopyOn shouldBe false
+                zeroCopySends shouldBe 0
             }
         }
     }
@@ -105,15 +111,11 @@ class UringSenderTest : FunSpec({
 
     test("over ipc, where the kernel has no zero-copy sends, the sender SHALL fall back to plain sends and lose nothing") {
         withUringTransport { transport ->
-            connected(transport, "ipc", zeroCopy) { client, server ->
-                val sender = client as UringStream
-                sendMixedAndCheck(client, server, pattern(4 shl 20))
-                withContext(client.dispatcher!!) {
-                    // One SEND_ZC was tried and refused (EOPNOTSUPP); everything went plainly after it.
-                    sender.zeroCopySends shouldBe 1
-                    sender.zeroCopyOn shouldBe false
-                    sender.awaitingNotification shouldBe 0
-                }
+            sendMixedWithThreshold(transport, "ipc") {
+                // One SEND_ZC was tried and refused (EOPNOTSUPP); everything went plainly after it.
+                zeroCopySends shouldBe 1
+                zeroCopyOn shouldBe false
+                awaitingNotification shouldBe 0
             }
         }
     }
