@@ -1,6 +1,8 @@
 package io.zerokt.java;
 
 import io.zerokt.Context;
+import io.zerokt.MonitorEvent;
+import io.zerokt.MonitorEventType;
 import io.zerokt.SocketType;
 import io.zerokt.ZmqError;
 import io.zerokt.ZmqException;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,6 +146,79 @@ class InterruptTest {
             assertNull(failed.get(), () -> "receiver failed: " + failed.get());
             assertNull(pull.tryRecv(), "no message was duplicated");
             assertTrue(eintr.get() > 0, "some receives were really interrupted (" + interrupts.get() + " interrupts)");
+        }
+    }
+
+    @Test
+    void interruptingAReqClientManyTimesLosesNothingAndKeepsItsConnection() throws Exception {
+        // REQ writes a request from the calling thread (a direct write) when nothing is queued before it: an interrupt
+        // must not close the connection under that write (as JeroMQ's interruptible channel writes did), nor lose,
+        // repeat or reorder a request or a reply. A send that ends in EINTR sent nothing, so it is sent again.
+        int count = 10_000;
+        try (Context ctx = TestContexts.testContext();
+             BlockingSocket rep = new BlockingSocket(ctx, SocketType.REP);
+             BlockingSocket req = new BlockingSocket(ctx, SocketType.REQ)) {
+            AtomicInteger disconnects = new AtomicInteger();
+            rep.monitor().subscribe(new Flow.Subscriber<MonitorEvent>() {
+                @Override public void onSubscribe(Flow.Subscription subscription) { subscription.request(Long.MAX_VALUE); }
+                @Override public void onNext(MonitorEvent event) {
+                    if (event.getType() == MonitorEventType.DISCONNECTED) disconnects.incrementAndGet();
+                }
+                @Override public void onError(Throwable throwable) { }
+                @Override public void onComplete() { }
+            });
+            rep.bind(Endpoints.INSTANCE.tcpWildcard());
+            req.connect(rep.getLastEndpoint());
+            // Echoes until the socket closes at the end of the test (then recv throws, which ends the thread).
+            Thread server = start(() -> {
+                while (true) rep.send(rep.recvStr());
+            }, new AtomicReference<>());
+            AtomicInteger eintr = new AtomicInteger();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            Thread client = new Thread(() -> {
+                try {
+                    int i = 0;
+                    while (i < count) {
+                        try {
+                            req.send(Integer.toString(i));
+                        } catch (ZmqException e) {
+                            if (e.getError() != ZmqError.EINTR) throw e;
+                            eintr.incrementAndGet();
+                            Thread.interrupted();
+                            continue;
+                        }
+                        // A lost request or reply fails the client after 10 s instead of hanging it.
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (true) {
+                            if (System.nanoTime() > deadline) throw new AssertionError("no reply to " + i + " within 10 s");
+                            try {
+                                String reply = req.recvStr();
+                                if (!reply.equals(Integer.toString(i))) throw new AssertionError("sent " + i + ", reply " + reply);
+                                break;
+                            } catch (ZmqException e) {
+                                if (e.getError() != ZmqError.EINTR) throw e;
+                                eintr.incrementAndGet();
+                                Thread.interrupted();
+                            }
+                        }
+                        i++;
+                    }
+                    Thread.interrupted();
+                } catch (Throwable e) {
+                    failed.set(e);
+                } finally {
+                    done.countDown();
+                }
+            });
+            client.start();
+            while (!done.await(50, TimeUnit.MICROSECONDS)) client.interrupt();
+            assertNull(failed.get(), () -> "the client failed: " + failed.get());
+            assertTrue(eintr.get() > 0, "some sends or receives were really interrupted");
+            assertEquals(0, disconnects.get(), "no interrupt closed the connection");
+            rep.close();
+            server.join(10_000);
+            assertFalse(server.isAlive());
         }
     }
 
