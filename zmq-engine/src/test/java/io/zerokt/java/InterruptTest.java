@@ -40,6 +40,37 @@ class InterruptTest {
         return t;
     }
 
+    /**
+     * Runs [body] on a new thread (what it throws goes to [thrown]), interrupting that thread every [periodMicros]
+     * until [body] ends; returns how many interrupts were sent.
+     */
+    static int runInterrupted(Runnable body, long periodMicros, AtomicReference<Throwable> thrown) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                thrown.set(e); // before the count-down, so that the caller sees it once the body has ended
+            } finally {
+                done.countDown();
+            }
+        });
+        t.start();
+        int interrupts = 0;
+        while (!done.await(periodMicros, TimeUnit.MICROSECONDS)) {
+            t.interrupt();
+            interrupts++;
+        }
+        return interrupts;
+    }
+
+    /** Rethrows [e] unless it is EINTR; an EINTR is counted in [eintr], and the flag it set again is cleared. */
+    static void expectEintr(ZmqException e, AtomicInteger eintr) {
+        if (e.getError() != ZmqError.EINTR) throw e;
+        eintr.incrementAndGet();
+        Thread.interrupted();
+    }
+
     /** Waits until [t] is parked (blocked in our call), bounded. */
     static void awaitBlocked(Thread t) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -108,44 +139,28 @@ class InterruptTest {
             push.setSendHighWaterMark(10);
             pull.bind(Endpoints.INSTANCE.tcpWildcard());
             push.connect(pull.getLastEndpoint());
-            AtomicInteger interrupts = new AtomicInteger();
             AtomicInteger eintr = new AtomicInteger();
             AtomicReference<Throwable> failed = new AtomicReference<>();
-            CountDownLatch done = new CountDownLatch(1);
-            Thread receiver = new Thread(() -> {
-                try {
-                    int expected = 0;
-                    while (expected < count) {
-                        try {
-                            int got = Integer.parseInt(pull.recvStr());
-                            if (got != expected) throw new AssertionError("expected " + expected + " got " + got);
-                            expected++;
-                        } catch (ZmqException e) {
-                            if (e.getError() != ZmqError.EINTR) throw e;
-                            eintr.incrementAndGet();
-                            Thread.interrupted();
-                        }
-                    }
-                    Thread.interrupted();
-                } catch (Throwable e) {
-                    failed.set(e);
-                } finally {
-                    done.countDown();
-                }
-            });
             Thread sender = new Thread(() -> {
                 for (int i = 0; i < count; i++) push.send(Integer.toString(i));
             });
-            receiver.start();
             sender.start();
-            while (!done.await(100, TimeUnit.MICROSECONDS)) {
-                receiver.interrupt();
-                interrupts.incrementAndGet();
-            }
+            int interrupts = runInterrupted(() -> {
+                int expected = 0;
+                while (expected < count) {
+                    try {
+                        int got = Integer.parseInt(pull.recvStr());
+                        if (got != expected) throw new AssertionError("expected " + expected + " got " + got);
+                        expected++;
+                    } catch (ZmqException e) {
+                        expectEintr(e, eintr);
+                    }
+                }
+            }, 100, failed);
             sender.join(10_000);
             assertNull(failed.get(), () -> "receiver failed: " + failed.get());
             assertNull(pull.tryRecv(), "no message was duplicated");
-            assertTrue(eintr.get() > 0, "some receives were really interrupted (" + interrupts.get() + " interrupts)");
+            assertTrue(eintr.get() > 0, "some receives were really interrupted (" + interrupts + " interrupts)");
         }
     }
 
@@ -175,44 +190,30 @@ class InterruptTest {
             }, new AtomicReference<>());
             AtomicInteger eintr = new AtomicInteger();
             AtomicReference<Throwable> failed = new AtomicReference<>();
-            CountDownLatch done = new CountDownLatch(1);
-            Thread client = new Thread(() -> {
-                try {
-                    int i = 0;
-                    while (i < count) {
-                        try {
-                            req.send(Integer.toString(i));
-                        } catch (ZmqException e) {
-                            if (e.getError() != ZmqError.EINTR) throw e;
-                            eintr.incrementAndGet();
-                            Thread.interrupted();
-                            continue;
-                        }
-                        // A lost request or reply fails the client after 10 s instead of hanging it.
-                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                        while (true) {
-                            if (System.nanoTime() > deadline) throw new AssertionError("no reply to " + i + " within 10 s");
-                            try {
-                                String reply = req.recvStr();
-                                if (!reply.equals(Integer.toString(i))) throw new AssertionError("sent " + i + ", reply " + reply);
-                                break;
-                            } catch (ZmqException e) {
-                                if (e.getError() != ZmqError.EINTR) throw e;
-                                eintr.incrementAndGet();
-                                Thread.interrupted();
-                            }
-                        }
-                        i++;
+            runInterrupted(() -> {
+                int i = 0;
+                while (i < count) {
+                    try {
+                        req.send(Integer.toString(i));
+                    } catch (ZmqException e) {
+                        expectEintr(e, eintr);
+                        continue;
                     }
-                    Thread.interrupted();
-                } catch (Throwable e) {
-                    failed.set(e);
-                } finally {
-                    done.countDown();
+                    // A lost request or reply fails the client after 10 s instead of hanging it.
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (true) {
+                        if (System.nanoTime() > deadline) throw new AssertionError("no reply to " + i + " within 10 s");
+                        try {
+                            String reply = req.recvStr();
+                            if (!reply.equals(Integer.toString(i))) throw new AssertionError("sent " + i + ", reply " + reply);
+                            break;
+                        } catch (ZmqException e) {
+                            expectEintr(e, eintr);
+                        }
+                    }
+                    i++;
                 }
-            });
-            client.start();
-            while (!done.await(50, TimeUnit.MICROSECONDS)) client.interrupt();
+            }, 50, failed);
             assertNull(failed.get(), () -> "the client failed: " + failed.get());
             assertTrue(eintr.get() > 0, "some sends or receives were really interrupted");
             assertEquals(0, disconnects.get(), "no interrupt closed the connection");
