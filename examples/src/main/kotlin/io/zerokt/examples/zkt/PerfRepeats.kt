@@ -9,7 +9,8 @@ import java.util.Locale
  * `median of 3; range 1,201,334–1,398,002 msg/s` (throughput) or `median of 3; range 98.12–130.40 µs` (latency).
  * For an even count the median is the mean of the two middle values. Repeats that failed are left out and counted,
  * `; 1 of 3 failed: REASON` (distinct reasons joined by ` / `), and a note a repeat made itself follows with its
- * round (`; round 2: 12 of 20000 lost`). When every repeat failed the row is an error row (`all 3 failed: REASON`).
+ * round (`; round 2: 12 of 20000 lost`), once for the rounds that made the same one (`; rounds 1, 2, 3: fell back to
+ * the default engine: REASON`). When every repeat failed the row is an error row (`all 3 failed: REASON`).
  * A single run is returned as it is, so `--repeat 1` prints what a plain run prints.
  */
 object PerfRepeats {
@@ -35,7 +36,9 @@ object PerfRepeats {
         val note = buildList {
             add("median of ${values.size}; range $range")
             if (failed > 0) add("$failed of ${runs.size} failed: $reasons")
-            runs.forEachIndexed { i, run -> run.measured?.note?.let { add("round ${i + 1}: $it") } }
+            val rounds = LinkedHashMap<String, MutableList<Int>>()
+            runs.forEachIndexed { i, run -> run.measured?.note?.let { rounds.getOrPut(it) { ArrayList() }.add(i + 1) } }
+            for ((said, which) in rounds) add("${if (which.size == 1) "round" else "rounds"} ${which.joinToString(", ")}: $said")
         }.joinToString("; ")
         val median = median(values)
         val measured = if (throughput) Measured(messagesPerSecond = median, note = note) else Measured(latencyMicros = median, note = note)

@@ -3,25 +3,39 @@ package io.zerokt.examples.zkt
 import io.zerokt.Context
 import io.zerokt.Frame
 import io.zerokt.Message
+import io.zerokt.MonitorEventType
 import io.zerokt.Socket
 import io.zerokt.SocketType
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.firstOrNull
 import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
 
 /**
  * The ZeroKt side of `zkt perf`: each measurement makes a binding socket and a connecting one in a fresh [Context],
- * runs an untimed warm-up, then the timed part. Throughput is timed at the receiver, latency at the client.
+ * runs an untimed warm-up, then the timed part. Throughput is timed at the receiver, latency at the client. An
+ * io_uring row whose sockets fell back to the default engine says so in its note, so that its numbers are not taken
+ * for io_uring's.
  */
 internal class ZeroKtBench(private val common: CommonOptions) {
     /** The row being measured: which engine (and io_uring tuning) its sockets get. */
     private var engine: Impl = Impl.ZEROKT
 
+    /** Why the row's sockets are on the default engine though it asked for io_uring (null: they are not). */
+    private var fallback: String? = null
+
     /** Measures [case] in [context], binding to [endpoint] (`tcp://127.0.0.1:*` for tcp). */
     suspend fun measure(context: Context, case: PerfCase, endpoint: String, counts: PerfCounts): Measured {
         engine = case.impl
+        fallback = null
+        val measured = measureOnce(context, case, endpoint, counts)
+        val why = fallback ?: return measured
+        return measured.copy(note = listOfNotNull(measured.note, "fell back to the default engine: $why").joinToString("; "))
+    }
+
+    private suspend fun measureOnce(context: Context, case: PerfCase, endpoint: String, counts: PerfCounts): Measured {
         val payload = Message.of(Frame.wrap(ByteArray(case.size)))
         return when (case.pattern) {
             PerfPattern.PUSH_PULL -> {
@@ -55,7 +69,13 @@ internal class ZeroKtBench(private val common: CommonOptions) {
         val server = common.newSocket(context, serverType, Role.SERVER).apply { linger = 0; selectEngine() }
         val client = common.newSocket(context, clientType, Role.CLIENT).apply { linger = 0; selectEngine() }
         tune(client, server)
+        // The context reports a fallback on the bind's monitor, before the bind's LISTENING: both are queued by the
+        // time bind returns. A context falls back for all its sockets or none, so the server's events tell.
+        val events = if (server.ioUring) server.monitor() else null
         describing("cannot bind to $endpoint") { server.bind(endpoint) }
+        events?.firstOrNull { it.type == MonitorEventType.LISTENING || it.type == MonitorEventType.ENGINE_FALLBACK }
+            ?.takeIf { it.type == MonitorEventType.ENGINE_FALLBACK }
+            ?.let { fallback = it.reason ?: "no reason given" }
         val resolved = server.lastEndpoint
             ?: if (endpoint.endsWith(":*")) throw ZktException("no lastEndpoint after binding $endpoint") else endpoint
         describing("cannot connect to $resolved") { client.connect(resolved) }

@@ -5,7 +5,9 @@ import io.kotest.matchers.collections.shouldHaveSize
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
+import io.kotest.matchers.string.shouldStartWith
 import io.zerokt.testing.Ports
+import io.zerokt.uring.UringTransportProvider
 
 /** `--io-uring` (and its tuning flags) on every `zkt` command: the same results as the default engine. */
 class ZktIoUringTest : FunSpec({
@@ -57,6 +59,23 @@ class ZktIoUringTest : FunSpec({
         rows.filter { it.startsWith("| zerokt io_uring+cork") } shouldHaveSize 2
         rows.filter { it.startsWith("| zerokt io_uring+zc") } shouldHaveSize 2
         rows.filter { it.startsWith("| zerokt io_uring+multishot") } shouldHaveSize 2
+        run.out shouldNotContain "fell back"
+    }
+
+    test("perfSaysInTheNoteWhenAnIoUringRowFellBackToTheDefaultEngine") {
+        System.setProperty(UringTransportProvider.DISABLE_PROPERTY, "by ZktIoUringTest")
+        val run = try {
+            zkt("perf", "--quick", "--transport", "tcp", "--size", "64", "--pattern", "push_pull", "--io-uring", "--repeat", "2")
+        } finally {
+            System.clearProperty(UringTransportProvider.DISABLE_PROPERTY)
+        }
+        run.exitCode shouldBe 0
+        val rows = run.out.lines().filter { it.startsWith("| zerokt") }
+        rows shouldHaveSize 2
+        rows[0] shouldNotContain "fell back"
+        rows[1] shouldStartWith "| zerokt io_uring "
+        rows[1] shouldContain "rounds 1, 2: fell back to the default engine: io_uring disabled by the system property " +
+            "${UringTransportProvider.DISABLE_PROPERTY}=by ZktIoUringTest"
     }
 
     test("ioUringFlagsRefuseBadUse") {

@@ -56,6 +56,12 @@ class ZktPerfRepeatsTest : FunSpec({
         row.measured?.note shouldBe "median of 2; range 10–20 msg/s; round 2: 5 of 20000 lost"
     }
 
+    test("theSameNoteFromSeveralRoundsIsSaidOnceWithItsRounds") {
+        val fellBack = "fell back to the default engine: io_uring unavailable"
+        val row = PerfRepeats.aggregate(listOf(rate(10.0, fellBack), rate(20.0, "1 of 9 lost"), rate(30.0, fellBack)))
+        row.measured?.note shouldBe "median of 3; range 10–30 msg/s; rounds 1, 3: $fellBack; round 2: 1 of 9 lost"
+    }
+
     test("aSingleRunIsShownAsItIs") {
         val once = rate(1_234.5, note = "3 of 20000 lost")
         PerfRepeats.aggregate(listOf(once)) shouldBe once
