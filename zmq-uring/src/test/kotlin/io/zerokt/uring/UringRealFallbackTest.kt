@@ -1,0 +1,82 @@
+package io.zerokt.uring
+
+import io.kotest.assertions.withClue
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldContainAll
+import io.kotest.matchers.collections.shouldHaveSize
+import io.kotest.matchers.collections.shouldNotBeEmpty
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.zerokt.testing.Interop
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.TimeUnit
+
+/**
+ * Fallback where io_uring really cannot run, not just forced by the engine's test property: a child JVM (running
+ * [main] of `FallbackProbe`) under a seccomp filter that refuses io_uring's system calls with `EPERM`, as Docker's
+ * default profile and `kernel.io_uring_disabled=2` refuse them, and one whose classpath lacks Netty's native io_uring
+ * jar. Either way its io_uring sockets fall back, each says why once on its monitor, the message arrives, no io_uring
+ * thread starts and the context closes.
+ */
+class UringRealFallbackTest : FunSpec({
+    timeout = 120_000
+
+    /** Runs the probe in a child JVM with [classpath], behind [prefix] (a wrapper command); its exit code and output. */
+    fun probe(classpath: String, prefix: List<String> = emptyList()): Pair<Int, List<String>> {
+        val java = File(System.getProperty("java.home"), "bin/java").path
+        val command = prefix + listOf(java, "-cp", classpath, "io.zerokt.uring.FallbackProbe")
+        val process = ProcessBuilder(command).redirectErrorStream(true).start()
+        process.outputStream.close()
+        val output = CompletableFuture.supplyAsync { process.inputStream.bufferedReader().readLines() }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly()
+            error("the probe did not finish within 60 s")
+        }
+        return process.exitValue() to output.get(10, TimeUnit.SECONDS)
+    }
+
+    fun checkFellBack(exit: Int, output: List<String>, why: String) {
+        withClue(output) {
+            exit shouldBe 0
+            output shouldContainAll listOf("received: probe", "io_uring threads: 0", "closed")
+            val reasons = output.filter { it.startsWith("fallback ") }
+            reasons shouldHaveSize 2
+            for (line in reasons) line shouldContain why
+            output.count { it.contains("falling back to the default engine") } shouldBe 2 // one warning per socket
+        }
+    }
+
+    val classpath = System.getProperty("java.class.path")
+
+    test("with io_uring's system calls refused by seccomp, sockets SHALL fall back and say the kernel refused") {
+        // The wrapper needs python3, as the libzmq interop tests do (and it is skipped or failed as they are).
+        Interop.requireLibzmq()
+        val script = Files.createTempFile("no_io_uring", ".py").toFile()
+        try {
+            script.writeBytes(checkNotNull(UringRealFallbackTest::class.java.getResourceAsStream("no_io_uring.py")).readBytes())
+            val (exit, output) = probe(classpath, listOf(Interop.PYTHON, script.path))
+            checkFellBack(exit, output, "io_uring unavailable")
+            withClue(output) { output.first { it.startsWith("fallback PULL") } shouldContain "Operation not permitted" }
+        } finally {
+            script.delete()
+        }
+    }
+
+    test("without Netty's native io_uring jar, sockets SHALL fall back and say the native library is missing") {
+        val entries = classpath.split(File.pathSeparator)
+        val native = entries.filter { File(it).name.startsWith("netty-transport-native-io_uring") }
+        native.shouldNotBeEmpty()
+        val (exit, output) = probe((entries - native.toSet()).joinToString(File.pathSeparator))
+        checkFellBack(exit, output, "io_uring unavailable: java.lang.UnsatisfiedLinkError: could not load a native library")
+    }
+
+    test("the same probe with nothing taken away SHALL run on io_uring (what the two above change is what falls back)") {
+        val (exit, output) = probe(classpath)
+        withClue(output) {
+            exit shouldBe 0
+            output shouldContainAll listOf("received: probe", "fallback PULL: none", "fallback PUSH: none", "io_uring threads: 1", "closed")
+        }
+    }
+})
