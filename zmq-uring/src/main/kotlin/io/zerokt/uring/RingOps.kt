@@ -13,6 +13,7 @@ import io.netty.channel.uring.IoUringIoOps
  * package-private), and their registration with a channel's event loop through Netty's public `IoEventLoop` API.
  */
 internal object RingOps {
+    const val OP_NOP: Byte = 0
     const val OP_POLL_ADD: Byte = 6
     const val OP_ASYNC_CANCEL: Byte = 14
     const val OP_SEND: Byte = 26

@@ -30,6 +30,7 @@ import io.zerokt.engine.spi.ZeroKtInternalApi
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withContext
+import org.slf4j.LoggerFactory
 import java.io.IOException
 import java.net.InetSocketAddress
 import java.net.UnknownHostException
@@ -45,11 +46,28 @@ import kotlin.coroutines.resumeWithException
  */
 @OptIn(ZeroKtInternalApi::class)
 internal class UringTransport(ioThreads: Int, private val settings: UringSettings) : StreamTransport {
+    /** The failure that ended one of [group]'s threads, if one did (Netty logs it too): for [checkRings]'s reason. */
+    @Volatile private var loopFailure: Throwable? = null
+
     private val group = UringEventLoopGroup(
         ioThreads,
-        DefaultThreadFactory("zkt-io_uring", true),
+        object : DefaultThreadFactory("zkt-io_uring", true) {
+            override fun newThread(r: Runnable, name: String): Thread =
+                super.newThread(r, name).apply {
+                    setUncaughtExceptionHandler { thread, e ->
+                        loopFailure = e
+                        log.warn("io_uring event loop thread {} ended by a failure", thread.name, e)
+                    }
+                }
+        },
         IoUringIoHandler.newFactory(settings.handlerConfig()),
     )
+
+    /**
+     * Checks that each event loop can enter its ring ([RingCheck]); throws an [IOException] saying why not. The
+     * provider runs it before handing the transport to a context, and closes the transport when it fails.
+     */
+    internal fun checkRings() = RingCheck.run(group) { loopFailure }
 
     /** Duplicates connections' descriptors for direct writes (REQ and REP); closed by [close]. */
     private val duplicator = DescriptorDuplicator()
@@ -230,6 +248,8 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     }
 
     private companion object {
+        private val log = LoggerFactory.getLogger(UringTransport::class.java)
+
         const val WRITE_LOW = 256 shl 10
         const val WRITE_HIGH = 1 shl 20
         const val READ_MIN = 1 shl 10

@@ -24,8 +24,17 @@ public class UringTransportProvider : StreamTransportProvider {
         }
     }
 
-    override fun create(ioThreads: Int, settings: Map<Int, Int>): StreamTransport =
-        UringTransport(ioThreads, UringSettings.of(settings))
+    /** A transport whose event loops have each entered their ring once ([RingCheck]); throws when one cannot. */
+    override fun create(ioThreads: Int, settings: Map<Int, Int>): StreamTransport {
+        val transport = UringTransport(ioThreads, UringSettings.of(settings))
+        try {
+            transport.checkRings()
+        } catch (e: Throwable) {
+            transport.close()
+            throw e
+        }
+        return transport
+    }
 
     public companion object {
         /** Set this system property (to anything) to make the engine report itself unavailable, e.g. to test fallback. */

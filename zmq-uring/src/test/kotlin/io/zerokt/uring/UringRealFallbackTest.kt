@@ -15,13 +15,16 @@ import java.util.concurrent.TimeUnit
 
 /**
  * Fallback where io_uring really cannot run, not just forced by the engine's test property: a child JVM (running
- * [main] of `FallbackProbe`) under a seccomp filter that refuses io_uring's system calls with `EPERM`, as Docker's
- * default profile and `kernel.io_uring_disabled=2` refuse them, and one whose classpath lacks Netty's native io_uring
- * jar. Either way its io_uring sockets fall back, each says why once on its monitor, the message arrives, no io_uring
- * thread starts and the context closes.
+ * `FallbackProbe`) under a seccomp filter that refuses io_uring's system calls with `EPERM` (`no_io_uring.py`), as
+ * Docker's default profile and `kernel.io_uring_disabled=2` refuse them, or only `io_uring_enter`; and one whose
+ * classpath lacks Netty's native io_uring jar. Each time its io_uring sockets fall back, each says why once on its
+ * monitor, the message arrives, no io_uring thread is left and the context closes. The same probe with nothing taken
+ * away runs on io_uring.
  */
 class UringRealFallbackTest : FunSpec({
     timeout = 120_000
+
+    val classpath = System.getProperty("java.class.path")
 
     /** Runs the probe in a child JVM with [classpath], behind [prefix] (a wrapper command); its exit code and output. */
     fun probe(classpath: String, prefix: List<String> = emptyList()): Pair<Int, List<String>> {
@@ -37,6 +40,18 @@ class UringRealFallbackTest : FunSpec({
         return process.exitValue() to output.get(10, TimeUnit.SECONDS)
     }
 
+    /** The probe under `no_io_uring.py` with [filterArgs]: it needs python3, as the libzmq interop tests do. */
+    fun probeUnderSeccomp(vararg filterArgs: String): Pair<Int, List<String>> {
+        Interop.requireLibzmq()
+        val script = Files.createTempFile("no_io_uring", ".py").toFile()
+        try {
+            script.writeBytes(checkNotNull(UringRealFallbackTest::class.java.getResourceAsStream("no_io_uring.py")).readBytes())
+            return probe(classpath, listOf(Interop.PYTHON, script.path, *filterArgs))
+        } finally {
+            script.delete()
+        }
+    }
+
     fun checkFellBack(exit: Int, output: List<String>, why: String) {
         withClue(output) {
             exit shouldBe 0
@@ -48,20 +63,17 @@ class UringRealFallbackTest : FunSpec({
         }
     }
 
-    val classpath = System.getProperty("java.class.path")
-
     test("with io_uring's system calls refused by seccomp, sockets SHALL fall back and say the kernel refused") {
-        // The wrapper needs python3, as the libzmq interop tests do (and it is skipped or failed as they are).
-        Interop.requireLibzmq()
-        val script = Files.createTempFile("no_io_uring", ".py").toFile()
-        try {
-            script.writeBytes(checkNotNull(UringRealFallbackTest::class.java.getResourceAsStream("no_io_uring.py")).readBytes())
-            val (exit, output) = probe(classpath, listOf(Interop.PYTHON, script.path))
-            checkFellBack(exit, output, "io_uring unavailable")
-            withClue(output) { output.first { it.startsWith("fallback PULL") } shouldContain "Operation not permitted" }
-        } finally {
-            script.delete()
-        }
+        val (exit, output) = probeUnderSeccomp()
+        checkFellBack(exit, output, "io_uring unavailable: java.lang.RuntimeException: failed to create io_uring ring fd: Operation not permitted")
+    }
+
+    test("with only io_uring_enter refused, the engine SHALL fail its start check and sockets fall back, not hang") {
+        // Netty's availability check passes there (it creates a ring and registers a probe, but never enters one);
+        // before RingCheck, the event loop died on its first wait and the PULL's bind waited forever.
+        val (exit, output) = probeUnderSeccomp("--only", "enter")
+        checkFellBack(exit, output, "the io_uring engine failed to start: java.io.IOException: the io_uring event loop stopped")
+        withClue(output) { output.first { it.startsWith("fallback PULL") } shouldContain "io_uring_enter(..) failed with error(-1): Operation not permitted" }
     }
 
     test("without Netty's native io_uring jar, sockets SHALL fall back and say the native library is missing") {
@@ -72,7 +84,7 @@ class UringRealFallbackTest : FunSpec({
         checkFellBack(exit, output, "io_uring unavailable: java.lang.UnsatisfiedLinkError: could not load a native library")
     }
 
-    test("the same probe with nothing taken away SHALL run on io_uring (what the two above change is what falls back)") {
+    test("the same probe with nothing taken away SHALL run on io_uring (what the tests above take away is what falls back)") {
         val (exit, output) = probe(classpath)
         withClue(output) {
             exit shouldBe 0
