@@ -83,7 +83,9 @@ internal class UringBufferGroup private constructor(
             return
         }
         val reg = registration ?: return
-        for (slot in returned) provide(reg, slot, 1)
+        // The kernel hands slots out in the order they were provided and readers give them back in the order they
+        // came, so what is returned is mostly runs of consecutive slots: one PROVIDE_BUFFERS for each run.
+        forEachRun(returned) { first, n -> provide(reg, first, n) }
         returned.clear()
     }
 
@@ -115,6 +117,28 @@ internal class UringBufferGroup private constructor(
 
         /** Groups made in this process so far (for tests: that a suite's sockets really receive with them). */
         val opened = java.util.concurrent.atomic.AtomicInteger()
+
+        /**
+         * Sorts [slots] (distinct) and calls [action] with the first slot and the length of each run of consecutive
+         * ones, lowest first: 7, 3, 4, 5, 9 gives (3, 3), (7, 1), (9, 1).
+         */
+        inline fun forEachRun(slots: MutableList<Int>, action: (first: Int, n: Int) -> Unit) {
+            if (slots.isEmpty()) return
+            slots.sort()
+            var first = slots[0]
+            var n = 1
+            for (i in 1 until slots.size) {
+                val slot = slots[i]
+                if (slot == first + n) {
+                    n++
+                } else {
+                    action(first, n)
+                    first = slot
+                    n = 1
+                }
+            }
+            action(first, n)
+        }
 
         /** The largest slab a group allocates (a `ByteBuffer` holds at most 2 GiB). */
         const val MAX_SLAB_BYTES = 1L shl 30

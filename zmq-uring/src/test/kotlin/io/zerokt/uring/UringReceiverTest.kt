@@ -114,6 +114,15 @@ class UringReceiverTest : FunSpec({
         }
     }
 
+    test("slots given back SHALL be provided again one run of consecutive slots at a time") {
+        fun runs(vararg slots: Int) = buildList { UringBufferGroup.forEachRun(slots.toMutableList()) { first, n -> add(first to n) } }
+        runs(7, 3, 4, 5, 9) shouldBe listOf(3 to 3, 7 to 1, 9 to 1)
+        runs(0, 1, 2, 3) shouldBe listOf(0 to 4)
+        runs(63, 0) shouldBe listOf(0 to 1, 63 to 1)
+        runs(5) shouldBe listOf(5 to 1)
+        runs() shouldBe emptyList()
+    }
+
     test("200 multishot connections closed with bytes unread SHALL give every slot back") {
         withUringTransport(90.seconds) { transport ->
             repeat(200) { round ->
