@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInitializer
 import io.netty.channel.ChannelOption
 import io.netty.channel.EventLoop
 import io.netty.channel.IoEventLoop
+import io.netty.channel.IoEventLoopGroup
 import io.netty.channel.ServerChannel
 import io.netty.channel.WriteBufferWaterMark
 import io.netty.channel.unix.DomainSocketAddress
@@ -68,6 +69,9 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
      * provider runs it before handing the transport to a context, and closes the transport when it fails.
      */
     internal fun checkRings() = RingCheck.run(group) { loopFailure }
+
+    /** The event loop group (for tests: to stop a loop under the transport). */
+    internal val loops: IoEventLoopGroup get() = group
 
     /** Duplicates connections' descriptors for direct writes (REQ and REP); closed by [close]. */
     private val duplicator = DescriptorDuplicator()
@@ -278,9 +282,13 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
                 if (remote == null) "tcp://unknown" else "tcp://" + StreamAddresses.tcpFormat(remote.address.hostAddress, remote.port)
             }
 
-        /** Waits for [this] future; cancelling the wait closes its channel. A failure is an [IOException]. */
+        /**
+         * Waits for [this] future; cancelling the wait closes its channel. A failure is an [IOException]. A future
+         * already done is taken as it is: one whose event loop has stopped fails at once (registration refused) and
+         * could never notify a listener, which runs on that loop.
+         */
         suspend fun ChannelFuture.awaitChannel(): Channel = suspendCancellableCoroutine { cont ->
-            addListener { f ->
+            val done = { f: ChannelFuture ->
                 if (f.isSuccess) {
                     cont.resume(channel()) { _, ch, _ -> ch.close() }
                 } else {
@@ -289,6 +297,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
                     cont.resumeWithException(cause as? IOException ?: IOException(cause?.message ?: "failed", cause))
                 }
             }
+            if (isDone) done(this) else addListener { done(this) }
             cont.invokeOnCancellation { channel().close() }
         }
     }
