@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit
 
 /**
  * Fallback where io_uring really cannot run, not just forced by the engine's test property: a child JVM (running
- * `FallbackProbe`) under a seccomp filter that refuses io_uring's system calls with `EPERM` (`no_io_uring.py`), as
- * Docker's default profile and `kernel.io_uring_disabled=2` refuse them, or only `io_uring_enter`; and one whose
- * classpath lacks Netty's native io_uring jar. Each time its io_uring sockets fall back, each says why once on its
+ * `FallbackProbe`) under a seccomp filter (`no_io_uring.py`) that refuses io_uring's system calls with `EPERM`, as
+ * Docker's default profile and `kernel.io_uring_disabled=2` refuse them, or with `ENOSYS`, as a kernel without
+ * io_uring does, or refuses only `io_uring_enter`; and one whose classpath lacks Netty's native io_uring jar. Each time its io_uring sockets fall back, each says why once on its
  * monitor, the message arrives, no io_uring thread is left and the context closes. The same probe with nothing taken
  * away runs on io_uring.
  */
@@ -66,6 +66,11 @@ class UringRealFallbackTest : FunSpec({
     test("with io_uring's system calls refused by seccomp, sockets SHALL fall back and say the kernel refused") {
         val (exit, output) = probeUnderSeccomp()
         checkFellBack(exit, output, "io_uring unavailable: java.lang.RuntimeException: failed to create io_uring ring fd: Operation not permitted")
+    }
+
+    test("on a kernel without io_uring (its system calls fail with ENOSYS), sockets SHALL fall back and say so") {
+        val (exit, output) = probeUnderSeccomp("--errno", "ENOSYS")
+        checkFellBack(exit, output, "io_uring unavailable: java.lang.RuntimeException: failed to create io_uring ring fd: Function not implemented")
     }
 
     test("with only io_uring_enter refused, the engine SHALL fail its start check and sockets fall back, not hang") {
