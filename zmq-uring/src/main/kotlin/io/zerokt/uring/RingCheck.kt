@@ -10,6 +10,7 @@ import io.netty.channel.uring.IoUringIoOps
 import java.io.IOException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
+import java.util.concurrent.RejectedExecutionException
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.TimeoutException
 
@@ -45,7 +46,7 @@ internal object RingCheck {
             loop.terminationFuture().addListener { done.completeExceptionally(IOException("the io_uring event loop stopped")) }
             try {
                 loop.execute { submitNop(loop, done) }
-            } catch (e: java.util.concurrent.RejectedExecutionException) {
+            } catch (e: RejectedExecutionException) {
                 done.completeExceptionally(IOException("the io_uring event loop refused work", e))
             }
             done

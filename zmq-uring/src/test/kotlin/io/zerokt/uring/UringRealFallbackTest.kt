@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit
  * Fallback where io_uring really cannot run, not just forced by the engine's test property: a child JVM (running
  * `FallbackProbe`) under a seccomp filter (`no_io_uring.py`) that refuses io_uring's system calls with `EPERM`, as
  * Docker's default profile and `kernel.io_uring_disabled=2` refuse them, or with `ENOSYS`, as a kernel without
- * io_uring does, or refuses only `io_uring_enter`; and one whose classpath lacks Netty's native io_uring jar. Each time its io_uring sockets fall back, each says why once on its
- * monitor, the message arrives, no io_uring thread is left and the context closes. The same probe with nothing taken
- * away runs on io_uring.
+ * io_uring does, or refuses only `io_uring_enter`; and one whose classpath lacks Netty's native io_uring jar. Each
+ * time its io_uring sockets fall back, each says why once on its monitor, the message arrives, no io_uring thread is
+ * left and the context closes. The same probe with nothing taken away runs on io_uring.
  */
 class UringRealFallbackTest : FunSpec({
     timeout = 120_000
