@@ -414,6 +414,19 @@ internal class UringStream(
         }
     }
 
+    /**
+     * The channel's event loop stopped under this connection (see [UringTransport]): reads and writes fail with
+     * [cause] from now on, and whoever waits for them is woken.
+     */
+    internal fun abandon(cause: IOException) {
+        synchronized(lock) {
+            if (failure == null) failure = cause
+            ended = true
+        }
+        closeDirect()
+        wakeAll()
+    }
+
     private fun checkWritable() {
         synchronized(lock) {
             failure?.let { throw IOException(it.message, it) }

@@ -15,6 +15,7 @@ import io.netty.channel.IoEventLoopGroup
 import io.netty.channel.ServerChannel
 import io.netty.channel.WriteBufferWaterMark
 import io.netty.channel.unix.DomainSocketAddress
+import io.netty.channel.unix.UnixChannel
 import io.netty.channel.uring.IoUringChannelOption
 import io.netty.channel.uring.IoUringDomainSocketChannel
 import io.netty.channel.uring.IoUringIoHandler
@@ -22,6 +23,7 @@ import io.netty.channel.uring.IoUringServerDomainSocketChannel
 import io.netty.channel.uring.IoUringServerSocketChannel
 import io.netty.channel.uring.IoUringSocketChannel
 import io.netty.util.concurrent.DefaultThreadFactory
+import io.netty.util.concurrent.EventExecutor
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.StreamAddresses
 import io.zerokt.engine.spi.StreamListener
@@ -80,6 +82,32 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     private val open: MutableSet<Channel> = java.util.concurrent.ConcurrentHashMap.newKeySet()
 
     override val schemes: Set<String> = setOf("tcp", "ipc")
+
+    /** True once [close] began: loops stopping from then on are expected. */
+    @Volatile private var closing = false
+
+    init {
+        for (loop in group) loop.terminationFuture().addListener { if (!closing) loopStopped(loop) }
+    }
+
+    /**
+     * [loop] stopped while the transport was open (its thread ended by a failure, see [loopFailure]): nothing will
+     * complete on it again, and Netty's cleanup then does not close its channels. Each connection on it fails, so that
+     * the engine drops it (and a connecting socket tries again) instead of waiting for it forever, and its descriptor
+     * is closed. Its listeners stop accepting.
+     */
+    private fun loopStopped(loop: EventExecutor) {
+        val cause = IOException("the io_uring event loop stopped" + (loopFailure?.let { ": $it" } ?: ""))
+        var failed = 0
+        for (channel in ArrayList(open)) {
+            if (!channel.isRegistered || channel.eventLoop() !== loop) continue
+            open.remove(channel)
+            channel.pipeline().get(UringStream::class.java)?.abandon(cause)
+            runCatching { (channel as? UnixChannel)?.fd()?.close() }
+            failed++
+        }
+        if (failed > 0) log.warn("{}: {} channels on it failed", cause.message, failed)
+    }
 
     /** Tracks [channel] until it closes. */
     private fun track(channel: Channel) {
@@ -231,6 +259,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     }
 
     override fun close() {
+        closing = true
         // Writes reach the event loop without waiting for the kernel, so a connection's last batch (a LINGER
         // socket's tail) may still be queued here: flush each connection before closing it, all within
         // SHUTDOWN_MILLIS (a peer that stopped reading). Closing at once lost such tails (ZktIoUringTest).

@@ -16,6 +16,7 @@ import kotlinx.coroutines.async
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import java.io.IOException
@@ -131,10 +132,17 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
             socket.emit(MonitorEvent(MonitorEventType.CONNECTED, endpoint.text, remoteAddress = stream.remoteAddress))
             // On the stream's own I/O thread when it has one; ATOMIC: the connection starts (and so closes its
             // stream) even when the socket is closing meanwhile.
-            val handshaken = coroutineScope {
-                async(stream.dispatcher ?: EmptyCoroutineContext, start = CoroutineStart.ATOMIC) {
-                    StreamConnection(socket, stream, endpoint.text, persistent, routingId).run()
-                }.await()
+            val handshaken = try {
+                coroutineScope {
+                    async(stream.dispatcher ?: EmptyCoroutineContext, start = CoroutineStart.ATOMIC) {
+                        StreamConnection(socket, stream, endpoint.text, persistent, routingId).run()
+                    }.await()
+                }
+            } catch (e: CancellationException) {
+                // Cancelled while this loop is not: the stream's dispatcher refused the connection's work (its I/O
+                // thread stopped, which cancels what it refuses). The connection is gone: try again, as for a drop.
+                coroutineContext.ensureActive()
+                false
             }
             if (handshaken) interval = o.reconnectIvl
             if (o.reconnectIvl < 0 || socket.isClosed && nothingToDeliver(socket, persistent)) return
