@@ -196,9 +196,7 @@ internal class UringStream(
     override fun channelInactive(ctx: ChannelHandlerContext) {
         sender?.stop()
         receiver?.stop()
-        closeDirect()
-        synchronized(lock) { ended = true }
-        wakeAll()
+        end(null)
         ctx.fireChannelInactive()
     }
 
@@ -418,12 +416,15 @@ internal class UringStream(
      * The channel's event loop stopped under this connection (see [UringTransport]): reads and writes fail with
      * [cause] from now on, and whoever waits for them is woken.
      */
-    internal fun abandon(cause: IOException) {
+    internal fun abandon(cause: IOException) = end(cause)
+
+    /** No more bytes either way (failing with [cause] when given): the direct writes stop and every waiter wakes. */
+    private fun end(cause: IOException?) {
+        closeDirect()
         synchronized(lock) {
-            if (failure == null) failure = cause
+            if (cause != null && failure == null) failure = cause
             ended = true
         }
-        closeDirect()
         wakeAll()
     }
 
