@@ -11,10 +11,11 @@ import java.nio.file.Path
 
 /**
  * A listening io_uring channel: the event loop [offer]s each accepted connection, [accept] takes them in order.
- * Closing it closes the server channel, every connection not yet taken, and (ipc) removes the socket file.
+ * Closing it closes the server channel, every connection not yet taken, and (ipc) removes the socket file; then it
+ * calls [onClose].
  */
 @OptIn(ZeroKtInternalApi::class)
-internal class UringListener : StreamListener {
+internal class UringListener(private val onClose: (UringListener) -> Unit = {}) : StreamListener {
     private val accepted = Queue<UringStream>(Queue.UNLIMITED, onUndeliveredElement = { it.close() })
     @Volatile private var server: Channel? = null
     @Volatile var ipcPath: String? = null
@@ -34,8 +35,20 @@ internal class UringListener : StreamListener {
         if (!accepted.trySend(stream).isSuccess) stream.close()
     }
 
-    override suspend fun accept(): ByteStream =
-        accepted.receiveCatching().getOrNull() ?: throw IOException("the listener on $endpoint was closed")
+    /**
+     * Stops accepting because of [cause] (the transport failed): connections already accepted are still taken, then
+     * [accept] throws with [cause]. [close] still releases the rest.
+     */
+    fun fail(cause: IOException) {
+        accepted.close(cause)
+    }
+
+    override suspend fun accept(): ByteStream {
+        val next = accepted.receiveCatching()
+        next.getOrNull()?.let { return it }
+        val cause = next.exceptionOrNull() ?: throw IOException("the listener on $endpoint was closed")
+        throw IOException("the listener on $endpoint stopped: ${cause.message}", cause)
+    }
 
     private val closed = java.util.concurrent.atomic.AtomicBoolean()
 
@@ -51,6 +64,7 @@ internal class UringListener : StreamListener {
         }
         while (true) accepted.tryReceive().getOrNull()?.close() ?: break
         ipcPath?.takeIf { !it.startsWith("@") }?.let { runCatching { Files.deleteIfExists(Path.of(it)) } }
+        onClose(this)
     }
 
     private companion object {

@@ -83,8 +83,15 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
 
     override val schemes: Set<String> = setOf("tcp", "ipc")
 
+    /** Every listener not closed yet: a loop that stops fails them all. */
+    private val listeners: MutableSet<UringListener> = java.util.concurrent.ConcurrentHashMap.newKeySet()
+
     /** True once [close] began: loops stopping from then on are expected. */
     @Volatile private var closing = false
+
+    /** Set when a loop stopped under the open transport ([loopStopped]). */
+    @Volatile override var failure: String? = null
+        private set
 
     init {
         for (loop in group) loop.terminationFuture().addListener { if (!closing) loopStopped(loop) }
@@ -94,10 +101,14 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
      * [loop] stopped while the transport was open (its thread ended by a failure, see [loopFailure]): nothing will
      * complete on it again, and Netty's cleanup then does not close its channels. Each connection on it fails, so that
      * the engine drops it (and a connecting socket tries again) instead of waiting for it forever, and its descriptor
-     * is closed. Its listeners stop accepting.
+     * is closed. The transport has [failed][failure]: the engine makes the context's next connects through its
+     * default transport, and binds each of this transport's listeners, failed here, again there (the loop group
+     * would go on handing the dead loop new channels, accepted ones included). Connections on the other loops go on.
      */
     private fun loopStopped(loop: EventExecutor) {
         val cause = IOException("the io_uring event loop stopped" + (loopFailure?.let { ": $it" } ?: ""))
+        if (failure == null) failure = cause.message
+        for (listener in ArrayList(listeners)) listener.fail(cause)
         var failed = 0
         for (channel in ArrayList(open)) {
             if (!channel.isRegistered || channel.eventLoop() !== loop) continue
@@ -109,6 +120,12 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         if (failed > 0) log.warn("{}: {} channels on it failed", cause.message, failed)
     }
 
+    /** Tracks [listener] until it closes; fails it at once when the transport failed meanwhile. */
+    private fun listening(listener: UringListener) {
+        listeners.add(listener)
+        failure?.let { listener.fail(IOException(it)) }
+    }
+
     /** Tracks [channel] until it closes. */
     private fun track(channel: Channel) {
         open.add(channel)
@@ -116,7 +133,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
     }
 
     override suspend fun listen(scheme: String, address: String, options: TransportOptions): StreamListener {
-        val listener = UringListener()
+        val listener = UringListener(onClose = listeners::remove)
         val bootstrap = ServerBootstrap().group(group)
             .option(ChannelOption.SO_BACKLOG, options.backlog.coerceAtLeast(1))
             .childHandler(object : ChannelInitializer<Channel>() {
@@ -141,7 +158,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
                 val server = bootstrap.bind(bindAddress).also { track(it.channel()) }.awaitChannel()
                 val local = server.localAddress() as InetSocketAddress
                 val shownHost = if (host == "0.0.0.0" || host == "::") host else local.address.hostAddress
-                listener.start(server, "tcp://" + StreamAddresses.tcpFormat(shownHost, local.port), null)
+                listener.start(server, "tcp://" + StreamAddresses.tcpFormat(shownHost, local.port), null).also(::listening)
             }
             "ipc" -> {
                 val path = StreamAddresses.ipcBind(address)
@@ -150,7 +167,7 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
                 applyCommon(options) { o, v -> bootstrap.childOption(o, v) }
                 listener.ipcPath = path
                 val server = bootstrap.bind(DomainSocketAddress(StreamAddresses.ipcSocketPath(path))).also { track(it.channel()) }.awaitChannel()
-                listener.start(server, "ipc://$path", path)
+                listener.start(server, "ipc://$path", path).also(::listening)
             }
             else -> throw IOException("unsupported scheme $scheme")
         }

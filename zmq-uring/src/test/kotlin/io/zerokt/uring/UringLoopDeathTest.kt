@@ -2,6 +2,7 @@ package io.zerokt.uring
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldStartWith
 import io.zerokt.Context
 import io.zerokt.Message
 import io.zerokt.MonitorEventType
@@ -16,14 +17,17 @@ import kotlin.time.Duration.Companion.seconds
 /**
  * An io_uring event loop that dies under live connections (its thread ended by a failure, as an `io_uring_enter`
  * error Netty does not retry would end it; here `Thread.stop`, so JDK 19 or older): both ends see their connection
- * drop instead of waiting on it forever, the connecting end keeps trying (each attempt refused at once by the
- * stopped loop), and the sockets and the context still close.
+ * drop instead of waiting on it forever, the context's io_uring engine counts as failed, and the sockets carry on
+ * through the default engine: the connecting one reconnects there, the bound one listens again on its address there,
+ * each saying so once (ENGINE_FALLBACK with the reason); messages flow again and everything closes.
  */
 class UringLoopDeathTest : FunSpec({
     timeout = 60_000
 
-    test("a loop that dies SHALL drop its connections, leave the connecting socket retrying, and let everything close")
-        .config(enabledIf = { Runtime.version().feature() < 20 }) {
+    for (bindTo in listOf("tcp://127.0.0.1:*", "ipc://*")) {
+        val scheme = bindTo.substringBefore(":")
+        test("a loop that dies SHALL move $scheme sockets to the default engine, which carries their messages")
+            .config(enabledIf = { Runtime.version().feature() < 20 }) { // Thread.stop throws from JDK 20 on
             withTimeout(40.seconds) {
                 Context(1).use { ctx -> // closing it is bounded too
                     coroutineScope {
@@ -31,11 +35,13 @@ class UringLoopDeathTest : FunSpec({
                         val push = ctx.socket(SocketType.PUSH).apply { linger = 0; ioUring = true; reconnectInterval = 50 }
                         val pullEvents = recordEvents(pull.monitor())
                         val pushEvents = recordEvents(push.monitor())
-                        pull.bind("tcp://127.0.0.1:*")
-                        push.connect(pull.lastEndpoint!!)
+                        pull.bind(bindTo)
+                        val endpoint = pull.lastEndpoint!!
+                        push.connect(endpoint)
                         push.send(Message("before"))
                         pull.receive().decodeToString() shouldBe "before"
                         pushEvents.await(MonitorEventType.HANDSHAKE_SUCCEEDED)
+                        pullEvents.any { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe false
 
                         val loop = Thread.getAllStackTraces().keys.single { it.name.startsWith("zkt-io_uring") }
                         // The loop waits in io_uring_enter; a message for it wakes it to meet its ThreadDeath. One
@@ -47,10 +53,34 @@ class UringLoopDeathTest : FunSpec({
                             delay(20)
                         }
 
-                        pullEvents.await(MonitorEventType.DISCONNECTED, 10.seconds)
+                        // The PUSH drops its connection, then reconnects through the default engine.
                         pushEvents.await(MonitorEventType.DISCONNECTED, 10.seconds)
-                        pushEvents.await(MonitorEventType.CONNECT_RETRIED, 10.seconds)
-                        pushEvents.await(MonitorEventType.CONNECT_RETRIED, 10.seconds)
+                        pushEvents.await(MonitorEventType.ENGINE_FALLBACK, 10.seconds).reason!! shouldStartWith FAILED
+                        pushEvents.await(MonitorEventType.HANDSHAKE_SUCCEEDED, 10.seconds)
+                        // The PULL's listener fails and listens again on its address (its accepted connection drops
+                        // meanwhile, before or after).
+                        pullEvents.await(MonitorEventType.ACCEPT_FAILED, 10.seconds)
+                        pullEvents.await(MonitorEventType.ENGINE_FALLBACK, 10.seconds).reason!! shouldStartWith FAILED
+                        pullEvents.await(MonitorEventType.LISTENING, 10.seconds).endpoint shouldBe endpoint
+                        pullEvents.any { it.type == MonitorEventType.DISCONNECTED } shouldBe true
+
+                        push.send(Message("after"))
+                        withTimeout(10.seconds) {
+                            // "wake"s queued while the loop was stopped may come first.
+                            while (pull.receive().decodeToString() != "after") continue
+                        }
+                        // Once each: later attempts do not report it again.
+                        pullEvents.events.count { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe 1
+                        pushEvents.events.count { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe 1
+
+                        // A socket made afterwards falls back from its first bind.
+                        ctx.socket(SocketType.PULL).use { late ->
+                            late.ioUring = true
+                            val lateEvents = recordEvents(late.monitor())
+                            late.bind(bindTo)
+                            lateEvents.await(MonitorEventType.ENGINE_FALLBACK).reason!! shouldStartWith FAILED
+                            lateEvents.close()
+                        }
                         pullEvents.close()
                         pushEvents.close()
                         push.close()
@@ -59,4 +89,8 @@ class UringLoopDeathTest : FunSpec({
                 }
             }
         }
+    }
 })
+
+/** How the sockets' fallback reason starts (then the loop thread's failure, when known by then). */
+private const val FAILED = "the io_uring engine failed: the io_uring event loop stopped"

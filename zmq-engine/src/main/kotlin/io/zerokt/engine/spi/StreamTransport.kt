@@ -21,6 +21,13 @@ public interface StreamTransport {
     /** Connects to [address]; throws `java.io.IOException` when the connection cannot be made. */
     public suspend fun connect(scheme: String, address: String, options: TransportOptions): ByteStream
 
+    /**
+     * Why this transport can no longer serve new binds and connects (one of its I/O threads stopped under it), or
+     * null while it can (the default). From then on the engine makes the socket's next connects through the context's
+     * default transport, and binds again there each listener of this transport whose [StreamListener.accept] fails.
+     */
+    public val failure: String? get() = null
+
     /** Releases what this transport holds (selector threads). */
     public fun close()
 }
@@ -62,7 +69,7 @@ public interface StreamListener {
     /** The resolved endpoint, as `ZMQ_LAST_ENDPOINT` reports it (`tcp://127.0.0.1:41234`). */
     public val endpoint: String
 
-    /** Waits for the next connection. Throws `java.io.IOException` once closed. */
+    /** Waits for the next connection. Throws `java.io.IOException` once closed, or once its transport [failed][StreamTransport.failure]. */
     public suspend fun accept(): ByteStream
 
     /** Stops listening; for ipc also removes the socket file. Idempotent. */

@@ -6,6 +6,7 @@ import io.zerokt.ZmqError
 import io.zerokt.ZmqException
 import io.zerokt.engine.internal.socket.Peer
 import io.zerokt.engine.internal.socket.RealSocket
+import io.zerokt.engine.spi.StreamListener
 import io.zerokt.engine.spi.StreamTransport
 import io.zerokt.engine.spi.TransportOptions
 import io.zerokt.engine.spi.ZeroKtInternalApi
@@ -22,59 +23,66 @@ import kotlinx.coroutines.launch
 import java.io.IOException
 import java.net.BindException
 import java.nio.channels.UnresolvedAddressException
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicReference
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.coroutines.coroutineContext
 
 /**
  * Binds and connects `tcp://` and `ipc://` endpoints over a [StreamTransport]: an accept loop per bind, a
  * reconnect loop per connect (RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX), and a [StreamConnection] per
- * connection.
+ * connection. Each connect attempt asks [transportFor] again, and a listener whose transport [failed]
+ * [StreamTransport.failure] listens again through it, so that sockets leave an io_uring engine that stopped working.
  */
 @OptIn(ZeroKtInternalApi::class)
 internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTransport) : Binder {
     override suspend fun bind(socket: RealSocket, endpoint: Endpoint): EndpointHandle {
-        val listener = try {
-            transportFor(socket).listen(endpoint.scheme, endpoint.address, socket.transportOptions())
-        } catch (e: ZmqException) {
-            throw e
-        } catch (e: BindException) {
-            throw ZmqException(ZmqError.EADDRINUSE, "cannot bind $endpoint: ${e.message}", e)
-        } catch (e: UnresolvedAddressException) {
-            throw ZmqException(ZmqError.EADDRNOTAVAIL, "cannot bind $endpoint: unknown host", e)
-        } catch (e: IOException) {
-            val code = if (e.message?.contains("in use", ignoreCase = true) == true) ZmqError.EADDRINUSE else ZmqError.EADDRNOTAVAIL
-            throw ZmqException(code, "cannot bind $endpoint: ${e.message}", e)
-        }
+        val transport = transportFor(socket)
+        val first = Bound(transport, listen(socket, transport, endpoint.scheme, endpoint.address, endpoint.text))
+        val resolved = first.listener.endpoint
+        val current = AtomicReference(first)
+        val stopped = AtomicBoolean()
         val connections = Job(socket.job)
         val connectionScope = CoroutineScope(socket.scope.coroutineContext + connections)
         val acceptor = socket.scope.launch {
             while (isActive) {
+                val bound = current.get()
                 val stream = try {
-                    listener.accept()
+                    bound.listener.accept()
                 } catch (e: CancellationException) {
                     throw e
                 } catch (e: Exception) {
                     if (!isActive || socket.isClosed) break
-                    socket.emit(MonitorEvent(MonitorEventType.ACCEPT_FAILED, listener.endpoint, reason = e.message))
-                    delay(10)
+                    socket.emit(MonitorEvent(MonitorEventType.ACCEPT_FAILED, resolved, reason = e.message))
+                    if (bound.transport.failure == null) {
+                        delay(10)
+                        continue
+                    }
+                    // The listener's transport stopped working (an I/O thread died): listen again on the same
+                    // address through the transport the socket gets now, the default one.
+                    bound.listener.close()
+                    val fresh = rebind(socket, endpoint.scheme, resolved) ?: break
+                    current.set(fresh)
+                    if (stopped.get()) fresh.listener.close()
                     continue
                 }
-                socket.emit(MonitorEvent(MonitorEventType.ACCEPTED, listener.endpoint, remoteAddress = stream.remoteAddress))
+                socket.emit(MonitorEvent(MonitorEventType.ACCEPTED, resolved, remoteAddress = stream.remoteAddress))
                 // ATOMIC: the connection starts (and so closes its stream) even when the socket is closing meanwhile.
                 connectionScope.launch(stream.dispatcher ?: EmptyCoroutineContext, start = CoroutineStart.ATOMIC) {
-                    StreamConnection(socket, stream, listener.endpoint, null, null).run()
+                    StreamConnection(socket, stream, resolved, null, null).run()
                 }
             }
         }
         return object : EndpointHandle {
             override val requested = endpoint.text
-            override val resolved = listener.endpoint
+            override val resolved = resolved
             override val isBind = true
 
             override fun stopAccepting() {
+                stopped.set(true)
                 acceptor.cancel()
-                listener.close()
-                socket.emit(MonitorEvent(MonitorEventType.CLOSED, listener.endpoint))
+                current.get().listener.close()
+                socket.emit(MonitorEvent(MonitorEventType.CLOSED, resolved))
             }
 
             override fun close() {
@@ -83,6 +91,44 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
             }
         }
     }
+
+    /** Listens on [address] through [transport]; a failure is a [ZmqException] naming [shown]. */
+    private suspend fun listen(socket: RealSocket, transport: StreamTransport, scheme: String, address: String, shown: String): StreamListener =
+        try {
+            transport.listen(scheme, address, socket.transportOptions())
+        } catch (e: ZmqException) {
+            throw e
+        } catch (e: BindException) {
+            throw ZmqException(ZmqError.EADDRINUSE, "cannot bind $shown: ${e.message}", e)
+        } catch (e: UnresolvedAddressException) {
+            throw ZmqException(ZmqError.EADDRNOTAVAIL, "cannot bind $shown: unknown host", e)
+        } catch (e: IOException) {
+            val code = if (e.message?.contains("in use", ignoreCase = true) == true) ZmqError.EADDRINUSE else ZmqError.EADDRNOTAVAIL
+            throw ZmqException(code, "cannot bind $shown: ${e.message}", e)
+        }
+
+    /**
+     * Listens on [resolved] (a bound endpoint whose transport failed) again, through the transport [socket] gets now,
+     * every [REBIND_MILLIS] until that works (LISTENING; each failure is a BIND_FAILED); null once the socket closed.
+     */
+    private suspend fun rebind(socket: RealSocket, scheme: String, resolved: String): Bound? {
+        while (coroutineContext.isActive && !socket.isClosed) {
+            try {
+                val transport = transportFor(socket)
+                val listener = listen(socket, transport, scheme, resolved.substringAfter("://"), resolved)
+                socket.emit(MonitorEvent(MonitorEventType.LISTENING, listener.endpoint))
+                return Bound(transport, listener)
+            } catch (e: ZmqException) {
+                if (e.error == ZmqError.ETERM) return null
+                socket.emit(MonitorEvent(MonitorEventType.BIND_FAILED, resolved, e.errorCode.toLong(), reason = e.message))
+                delay(REBIND_MILLIS)
+            }
+        }
+        return null
+    }
+
+    /** A listener and the transport it came from. */
+    private class Bound(val transport: StreamTransport, val listener: StreamListener)
 
     override suspend fun connect(socket: RealSocket, endpoint: Endpoint): EndpointHandle {
         if (endpoint.scheme == "tcp") io.zerokt.engine.internal.transport.TcpAddress.parseConnect(endpoint.address)
@@ -113,10 +159,21 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
         }
     }
 
-    private suspend fun reconnectLoop(socket: RealSocket, transport: StreamTransport, endpoint: Endpoint, persistent: Peer?, routingId: ByteArray) {
+    /**
+     * Connects [endpoint] until the socket or the endpoint closes: [first] for the first attempt, then the transport
+     * the socket gets at each attempt (the default one once an io_uring transport failed).
+     */
+    private suspend fun reconnectLoop(socket: RealSocket, first: StreamTransport, endpoint: Endpoint, persistent: Peer?, routingId: ByteArray) {
         val o = socket.options
         var interval = o.reconnectIvl
+        var next: StreamTransport? = first
         while (coroutineContext.isActive) {
+            val transport = next ?: try {
+                transportFor(socket)
+            } catch (e: ZmqException) {
+                return // the context was closed
+            }
+            next = null
             val stream = try {
                 transport.connect(endpoint.scheme, endpoint.address, socket.transportOptions())
             } catch (e: CancellationException) {
@@ -158,6 +215,11 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
 
     private fun nextInterval(current: Int, base: Int, max: Int): Int =
         if (max > base) minOf(current.toLong() * 2, max.toLong()).toInt() else base
+
+    private companion object {
+        /** How often a listener whose transport failed tries to listen again while that fails. */
+        const val REBIND_MILLIS = 100L
+    }
 }
 
 /** The transport-level options of this socket. */

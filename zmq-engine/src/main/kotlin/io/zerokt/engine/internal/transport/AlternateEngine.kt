@@ -9,6 +9,7 @@ import io.zerokt.ZmqException
 import io.zerokt.engine.spi.StreamTransport
 import io.zerokt.engine.spi.StreamTransportProvider
 import io.zerokt.engine.spi.ZeroKtInternalApi
+import org.slf4j.LoggerFactory
 import java.util.ServiceLoader
 
 /**
@@ -21,6 +22,9 @@ internal class AlternateEngine(private val ioThreads: Int) {
     private var transport: StreamTransport? = null
     private var unavailable: String? = null
 
+    /** The transport once it [failed][StreamTransport.failure]: no longer handed out, closed with the context. */
+    private var failed: StreamTransport? = null
+
     /** Sets a `ZKT_CTX_IO_URING_*` option; false when [option] is not one. `EINVAL` once the engine started. */
     @Synchronized
     fun setOption(option: Int, value: Int): Boolean {
@@ -32,7 +36,7 @@ internal class AlternateEngine(private val ioThreads: Int) {
             else -> return false
         }
         if (!valid) throw ZmqException(ZmqError.EINVAL, "context option $option: bad value $value")
-        if (transport != null) throw ZmqException(ZmqError.EINVAL, "context option $option: set it before the first io_uring connection")
+        if (transport != null || failed != null) throw ZmqException(ZmqError.EINVAL, "context option $option: set it before the first io_uring connection")
         settings[option] = value
         return true
     }
@@ -45,10 +49,20 @@ internal class AlternateEngine(private val ioThreads: Int) {
         else -> null
     }
 
-    /** The io_uring transport, or the reason there is none. Starts it on first call. */
+    /**
+     * The io_uring transport, or the reason there is none. Starts it on first call. Once the transport failed, the
+     * reason is that failure: the context's later binds and connects fall back to the default engine.
+     */
     @Synchronized
     fun transportOrReason(): Result {
-        transport?.let { return Result(it, null) }
+        transport?.let { current ->
+            val failure = current.failure ?: return Result(current, null)
+            transport = null
+            failed = current
+            unavailable = "the io_uring engine failed: $failure"
+            log.warn("{}; sockets that asked for io_uring bind and connect through the default engine from now on", unavailable)
+            return Result(null, unavailable)
+        }
         unavailable?.let { return Result(null, it) }
         val provider = try {
             ServiceLoader.load(StreamTransportProvider::class.java, AlternateEngine::class.java.classLoader).firstOrNull()
@@ -77,12 +91,17 @@ internal class AlternateEngine(private val ioThreads: Int) {
         }
     }
 
-    /** Closes the transport, if one was made. */
+    /** Closes the transport, if one was made (whether or not it failed since). */
     @Synchronized
     fun close() {
         transport?.close()
+        failed?.close()
     }
 
     /** Either a transport or the reason for falling back. */
     class Result(val transport: StreamTransport?, val reason: String?)
+
+    private companion object {
+        private val log = LoggerFactory.getLogger(AlternateEngine::class.java)
+    }
 }
