@@ -11,6 +11,7 @@ import io.zerokt.testing.await
 import io.zerokt.testing.recordEvents
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration.Companion.seconds
 
@@ -43,15 +44,7 @@ class UringLoopDeathTest : FunSpec({
                         pushEvents.await(MonitorEventType.HANDSHAKE_SUCCEEDED)
                         pullEvents.any { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe false
 
-                        val loop = Thread.getAllStackTraces().keys.single { it.name.startsWith("zkt-io_uring") }
-                        // The loop waits in io_uring_enter; a message for it wakes it to meet its ThreadDeath. One
-                        // that lands inside a task is swallowed by Netty's task runner, so stop it until it is gone.
-                        while (loop.isAlive) {
-                            @Suppress("DEPRECATION")
-                            loop.stop()
-                            push.trySend(Message("wake"))
-                            delay(20)
-                        }
+                        stopLoop(loopThreads().single()) { push.trySend(Message("wake")) }
 
                         // The PUSH drops its connection, then reconnects through the default engine.
                         pushEvents.await(MonitorEventType.DISCONNECTED, 10.seconds)
@@ -90,7 +83,71 @@ class UringLoopDeathTest : FunSpec({
             }
         }
     }
+
+    test("one of two loops dying SHALL leave the other loop running and every socket's messages flowing")
+        .config(enabledIf = { Runtime.version().feature() < 20 }) {
+            withTimeout(40.seconds) {
+                Context(2).use { ctx ->
+                    coroutineScope {
+                        val pull = ctx.socket(SocketType.PULL).apply { linger = 0; ioUring = true }
+                        val pullEvents = recordEvents(pull.monitor())
+                        pull.bind("tcp://127.0.0.1:*")
+                        val endpoint = pull.lastEndpoint!!
+                        // Four connections: their channels and the accepted ones spread over both loops.
+                        val pushes = List(4) { i ->
+                            ctx.socket(SocketType.PUSH).apply {
+                                linger = 0; ioUring = true; reconnectInterval = 50
+                                connect(endpoint)
+                                send(Message("before $i"))
+                            }
+                        }
+                        List(4) { pull.receive().decodeToString() }.sorted() shouldBe List(4) { "before $it" }
+                        val (victim, survivor) = loopThreads().sortedBy { it.name }.also { it.size shouldBe 2 }
+
+                        stopLoop(victim) { pushes.forEach { it.trySend(Message("wake")) } }
+
+                        pullEvents.await(MonitorEventType.ENGINE_FALLBACK, 10.seconds).reason!! shouldStartWith FAILED
+                        pullEvents.await(MonitorEventType.LISTENING, 10.seconds).endpoint shouldBe endpoint
+                        // A message written just before its connection noticed that the other end died is lost
+                        // with it, as with any peer that goes away: each PUSH sends again until its message is in.
+                        val after = java.util.concurrent.ConcurrentHashMap.newKeySet<String>()
+                        val resend = launch {
+                            while (true) {
+                                pushes.forEachIndexed { i, push -> if ("after $i" !in after) push.trySend(Message("after $i")) }
+                                delay(100)
+                            }
+                        }
+                        withTimeout(15.seconds) {
+                            while (after.size < 4) pull.receive().decodeToString().takeIf { it.startsWith("after") }?.let(after::add)
+                        }
+                        resend.cancel()
+                        after shouldBe List(4) { "after $it" }.toSet()
+                        survivor.isAlive shouldBe true
+                        pullEvents.close()
+                        pushes.forEach { it.close() }
+                        pull.close()
+                    }
+                }
+            }
+        }
 })
+
+/** The context's io_uring event loop threads. */
+private fun loopThreads(): List<Thread> = Thread.getAllStackTraces().keys.filter { it.name.startsWith("zkt-io_uring") }
+
+/**
+ * Ends [loop]'s thread with `Thread.stop`. The loop waits in io_uring_enter; [wake] (a message for a connection on it)
+ * wakes it to meet its ThreadDeath. One that lands inside a task is swallowed by Netty's task runner, so stop it until
+ * it is gone.
+ */
+private suspend fun stopLoop(loop: Thread, wake: () -> Unit) {
+    while (loop.isAlive) {
+        @Suppress("DEPRECATION")
+        loop.stop()
+        wake()
+        delay(20)
+    }
+}
 
 /** How the sockets' fallback reason starts (then the loop thread's failure, when known by then). */
 private const val FAILED = "the io_uring engine failed: the io_uring event loop stopped"
