@@ -13,9 +13,11 @@ import io.zerokt.engine.spi.ZeroKtInternalApi
 public class UringTransportProvider : StreamTransportProvider {
     override val name: String = "io_uring"
 
-    override fun unavailabilityReason(): String? {
+    override fun unavailabilityReason(): String? = unavailabilityReason(System.getProperty("os.name") ?: "unknown")
+
+    /** [unavailabilityReason] on the operating system named [os] (as `os.name` names it). */
+    internal fun unavailabilityReason(os: String): String? {
         System.getProperty(DISABLE_PROPERTY)?.let { return "io_uring disabled by the system property $DISABLE_PROPERTY=$it" }
-        val os = System.getProperty("os.name") ?: "unknown"
         if (!os.startsWith("Linux")) return "io_uring needs Linux; this is $os"
         return try {
             if (IoUring.isAvailable()) null else "io_uring unavailable: ${IoUring.unavailabilityCause()}"

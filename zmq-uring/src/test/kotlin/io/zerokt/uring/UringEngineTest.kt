@@ -102,6 +102,14 @@ class UringEngineTest : FunSpec({
         }
     }
 
+    test("on another operating system the engine SHALL say it needs Linux") {
+        // Setting os.name in this JVM breaks the JDK itself (jdk.net's per-OS socket options), so the name is passed.
+        val provider = UringTransportProvider()
+        provider.unavailabilityReason("Mac OS X") shouldBe "io_uring needs Linux; this is Mac OS X"
+        provider.unavailabilityReason("Windows Server 2022") shouldBe "io_uring needs Linux; this is Windows Server 2022"
+        provider.unavailabilityReason(System.getProperty("os.name")) shouldBe null // this machine runs io_uring
+    }
+
     test("when io_uring is forced unavailable, the socket SHALL fall back, report the reason once, and work") {
         System.setProperty(UringTransportProvider.DISABLE_PROPERTY, "by UringEngineTest")
         try {
