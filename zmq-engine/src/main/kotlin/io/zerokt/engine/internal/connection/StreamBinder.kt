@@ -109,9 +109,11 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
 
     /**
      * Listens on [resolved] (a bound endpoint whose transport failed) again, through the transport [socket] gets now,
-     * every [REBIND_MILLIS] until that works (LISTENING; each failure is a BIND_FAILED); null once the socket closed.
+     * until that works (LISTENING); each failure is a BIND_FAILED and the next try comes [REBIND_MILLIS] later, then
+     * twice as late each time up to [REBIND_MAX_MILLIS]. Null once the socket closed.
      */
     private suspend fun rebind(socket: RealSocket, scheme: String, resolved: String): Bound? {
+        var wait = REBIND_MILLIS
         while (coroutineContext.isActive && !socket.isClosed) {
             try {
                 val transport = transportFor(socket)
@@ -121,7 +123,8 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
             } catch (e: ZmqException) {
                 if (e.error == ZmqError.ETERM) return null
                 socket.emit(MonitorEvent(MonitorEventType.BIND_FAILED, resolved, e.errorCode.toLong(), reason = e.message))
-                delay(REBIND_MILLIS)
+                delay(wait)
+                wait = minOf(wait * 2, REBIND_MAX_MILLIS)
             }
         }
         return null
@@ -217,8 +220,11 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
         if (max > base) minOf(current.toLong() * 2, max.toLong()).toInt() else base
 
     private companion object {
-        /** How often a listener whose transport failed tries to listen again while that fails. */
+        /** How long a listener whose transport failed waits before it tries to listen again, the first time. */
         const val REBIND_MILLIS = 100L
+
+        /** The longest such wait. */
+        const val REBIND_MAX_MILLIS = 5_000L
     }
 }
 
