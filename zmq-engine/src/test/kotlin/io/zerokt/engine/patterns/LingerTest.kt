@@ -6,7 +6,11 @@ import io.kotest.matchers.collections.shouldContainExactly
 import io.zerokt.Message
 import io.zerokt.SocketType
 import io.zerokt.testing.Endpoints
+import io.kotest.matchers.shouldBe
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.runInterruptible
 import kotlinx.coroutines.withTimeout
 
@@ -46,6 +50,31 @@ class LingerTest : FunSpec({
                 push.close()
                 // Bounded: a close that waited forever would be interrupted and fail the test.
                 withTimeout(WAIT) { runInterruptible(Dispatchers.IO) { ctx.close() } }
+            }
+        }
+
+        // inproc peers meet in one context: there is no other context's bind to wait for.
+        if (transport != Transport.INPROC) {
+            test("a context closing SHALL go on connecting within LINGER and deliver to a peer that binds meanwhile") {
+                val ctx = testContext()
+                val endpoint = if (transport == Transport.TCP) Endpoints.tcpWithFreePort() else transport.freshEndpoint()
+                val push = ctx.socket(SocketType.PUSH).apply { linger = 20_000; reconnectInterval = 50 }
+                push.connect(endpoint)
+                repeat(10) { push.trySend(Message("late $it")) shouldBe true }
+                push.close()
+                coroutineScope {
+                    val closing = async(Dispatchers.IO) { runInterruptible { ctx.close() } }
+                    delay(300) // the context is closing and waits for the PUSH, which keeps trying to connect
+                    closing.isCompleted shouldBe false
+                    testContext().use { other ->
+                        val pull = other.socket(SocketType.PULL).apply { linger = 0 }
+                        pull.bind(endpoint)
+                        withTimeout(WAIT) {
+                            List(10) { pull.receive().decodeToString() } shouldContainExactly List(10) { "late $it" }
+                        }
+                        withTimeout(WAIT) { closing.await() }
+                    }
+                }
             }
         }
     }

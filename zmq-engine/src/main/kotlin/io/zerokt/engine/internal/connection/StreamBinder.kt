@@ -164,19 +164,22 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
 
     /**
      * Connects [endpoint] until the socket or the endpoint closes: [first] for the first attempt, then the transport
-     * the socket gets at each attempt (the default one once an io_uring transport failed).
+     * the socket gets at each attempt (the default one once an io_uring transport failed). While the context closes
+     * (a closed socket still delivering within its LINGER) the last one goes on serving.
      */
     private suspend fun reconnectLoop(socket: RealSocket, first: StreamTransport, endpoint: Endpoint, persistent: Peer?, routingId: ByteArray) {
         val o = socket.options
         var interval = o.reconnectIvl
-        var next: StreamTransport? = first
+        var transport = first
+        var attempts = 0
         while (coroutineContext.isActive) {
-            val transport = next ?: try {
-                transportFor(socket)
-            } catch (e: ZmqException) {
-                return // the context was closed
+            if (attempts++ > 0) {
+                transport = try {
+                    transportFor(socket)
+                } catch (e: ZmqException) {
+                    transport // ETERM: the context is closing, its transports stay open until the sockets' LINGER ends
+                }
             }
-            next = null
             val stream = try {
                 transport.connect(endpoint.scheme, endpoint.address, socket.transportOptions())
             } catch (e: CancellationException) {
