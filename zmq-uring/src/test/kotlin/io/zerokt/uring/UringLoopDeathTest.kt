@@ -13,6 +13,7 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeout
+import java.util.concurrent.ConcurrentHashMap
 import kotlin.time.Duration.Companion.seconds
 
 /**
@@ -29,59 +30,59 @@ class UringLoopDeathTest : FunSpec({
         val scheme = bindTo.substringBefore(":")
         test("a loop that dies SHALL move $scheme sockets to the default engine, which carries their messages")
             .config(enabledIf = { Runtime.version().feature() < 20 }) { // Thread.stop throws from JDK 20 on
-            withTimeout(40.seconds) {
-                Context(1).use { ctx -> // closing it is bounded too
-                    coroutineScope {
-                        val pull = ctx.socket(SocketType.PULL).apply { linger = 0; ioUring = true }
-                        val push = ctx.socket(SocketType.PUSH).apply { linger = 0; ioUring = true; reconnectInterval = 50 }
-                        val pullEvents = recordEvents(pull.monitor())
-                        val pushEvents = recordEvents(push.monitor())
-                        pull.bind(bindTo)
-                        val endpoint = pull.lastEndpoint!!
-                        push.connect(endpoint)
-                        push.send(Message("before"))
-                        pull.receive().decodeToString() shouldBe "before"
-                        pushEvents.await(MonitorEventType.HANDSHAKE_SUCCEEDED)
-                        pullEvents.any { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe false
+                withTimeout(40.seconds) {
+                    Context(1).use { ctx -> // closing it is bounded too
+                        coroutineScope {
+                            val pull = ctx.socket(SocketType.PULL).apply { linger = 0; ioUring = true }
+                            val push = ctx.socket(SocketType.PUSH).apply { linger = 0; ioUring = true; reconnectInterval = 50 }
+                            val pullEvents = recordEvents(pull.monitor())
+                            val pushEvents = recordEvents(push.monitor())
+                            pull.bind(bindTo)
+                            val endpoint = pull.lastEndpoint!!
+                            push.connect(endpoint)
+                            push.send(Message("before"))
+                            pull.receive().decodeToString() shouldBe "before"
+                            pushEvents.await(MonitorEventType.HANDSHAKE_SUCCEEDED)
+                            pullEvents.any { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe false
 
-                        stopLoop(loopThreads().single()) { push.trySend(Message("wake")) }
+                            stopLoop(loopThreads().single()) { push.trySend(Message("wake")) }
 
-                        // The PUSH drops its connection, then reconnects through the default engine.
-                        pushEvents.await(MonitorEventType.DISCONNECTED, 10.seconds)
-                        pushEvents.await(MonitorEventType.ENGINE_FALLBACK, 10.seconds).reason!! shouldStartWith FAILED
-                        pushEvents.await(MonitorEventType.HANDSHAKE_SUCCEEDED, 10.seconds)
-                        // The PULL's listener fails and listens again on its address (its accepted connection drops
-                        // meanwhile, before or after).
-                        pullEvents.await(MonitorEventType.ACCEPT_FAILED, 10.seconds)
-                        pullEvents.await(MonitorEventType.ENGINE_FALLBACK, 10.seconds).reason!! shouldStartWith FAILED
-                        pullEvents.await(MonitorEventType.LISTENING, 10.seconds).endpoint shouldBe endpoint
-                        pullEvents.any { it.type == MonitorEventType.DISCONNECTED } shouldBe true
+                            // The PUSH drops its connection, then reconnects through the default engine.
+                            pushEvents.await(MonitorEventType.DISCONNECTED, 10.seconds)
+                            pushEvents.await(MonitorEventType.ENGINE_FALLBACK, 10.seconds).reason!! shouldStartWith FAILED
+                            pushEvents.await(MonitorEventType.HANDSHAKE_SUCCEEDED, 10.seconds)
+                            // The PULL's listener fails and listens again on its address (its accepted connection drops
+                            // meanwhile, before or after).
+                            pullEvents.await(MonitorEventType.ACCEPT_FAILED, 10.seconds)
+                            pullEvents.await(MonitorEventType.ENGINE_FALLBACK, 10.seconds).reason!! shouldStartWith FAILED
+                            pullEvents.await(MonitorEventType.LISTENING, 10.seconds).endpoint shouldBe endpoint
+                            pullEvents.any { it.type == MonitorEventType.DISCONNECTED } shouldBe true
 
-                        push.send(Message("after"))
-                        withTimeout(10.seconds) {
-                            // "wake"s queued while the loop was stopped may come first.
-                            while (pull.receive().decodeToString() != "after") continue
+                            push.send(Message("after"))
+                            withTimeout(10.seconds) {
+                                // "wake"s queued while the loop was stopped may come first.
+                                while (pull.receive().decodeToString() != "after") continue
+                            }
+                            // Once each: later attempts do not report it again.
+                            pullEvents.events.count { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe 1
+                            pushEvents.events.count { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe 1
+
+                            // A socket made afterwards falls back from its first bind.
+                            ctx.socket(SocketType.PULL).use { late ->
+                                late.ioUring = true
+                                val lateEvents = recordEvents(late.monitor())
+                                late.bind(bindTo)
+                                lateEvents.await(MonitorEventType.ENGINE_FALLBACK).reason!! shouldStartWith FAILED
+                                lateEvents.close()
+                            }
+                            pullEvents.close()
+                            pushEvents.close()
+                            push.close()
+                            pull.close()
                         }
-                        // Once each: later attempts do not report it again.
-                        pullEvents.events.count { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe 1
-                        pushEvents.events.count { it.type == MonitorEventType.ENGINE_FALLBACK } shouldBe 1
-
-                        // A socket made afterwards falls back from its first bind.
-                        ctx.socket(SocketType.PULL).use { late ->
-                            late.ioUring = true
-                            val lateEvents = recordEvents(late.monitor())
-                            late.bind(bindTo)
-                            lateEvents.await(MonitorEventType.ENGINE_FALLBACK).reason!! shouldStartWith FAILED
-                            lateEvents.close()
-                        }
-                        pullEvents.close()
-                        pushEvents.close()
-                        push.close()
-                        pull.close()
                     }
                 }
             }
-        }
     }
 
     test("one of two loops dying SHALL leave the other loop running and every socket's messages flowing")
@@ -110,7 +111,7 @@ class UringLoopDeathTest : FunSpec({
                         pullEvents.await(MonitorEventType.LISTENING, 10.seconds).endpoint shouldBe endpoint
                         // A message written just before its connection noticed that the other end died is lost
                         // with it, as with any peer that goes away: each PUSH sends again until its message is in.
-                        val after = java.util.concurrent.ConcurrentHashMap.newKeySet<String>()
+                        val after = ConcurrentHashMap.newKeySet<String>()
                         val resend = launch {
                             while (true) {
                                 pushes.forEachIndexed { i, push -> if ("after $i" !in after) push.trySend(Message("after $i")) }

@@ -3,10 +3,10 @@ package io.zerokt.engine.patterns
 import io.zerokt.testing.testContext
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.shouldBe
 import io.zerokt.Message
 import io.zerokt.SocketType
 import io.zerokt.testing.Endpoints
-import io.kotest.matchers.shouldBe
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.coroutineScope
