@@ -15,7 +15,7 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.async
 import kotlinx.coroutines.coroutineScope
-import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.isActive
@@ -39,10 +39,13 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
     override suspend fun bind(socket: RealSocket, endpoint: Endpoint): EndpointHandle {
         val transport = transportFor(socket)
         val first = Bound(transport, listen(socket, transport, endpoint.scheme, endpoint.address, endpoint.text))
-        val resolved = first.listener.endpoint
+        val resolvedEndpoint = first.listener.endpoint
         val current = AtomicReference(first)
         val stopped = AtomicBoolean()
-        val connections = Job(socket.job)
+        // A supervisor: a connection that fails with an error (not an exception: an OutOfMemoryError from a hostile
+        // frame size, say) ends alone. Under a plain Job it cancelled the bind's other connections, and every later
+        // one was cancelled as it started (seen when an io_uring loop thread died inside a connection's coroutine).
+        val connections = SupervisorJob(socket.job)
         val connectionScope = CoroutineScope(socket.scope.coroutineContext + connections)
         val acceptor = socket.scope.launch {
             while (isActive) {
@@ -53,7 +56,7 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
                     throw e
                 } catch (e: Exception) {
                     if (!isActive || socket.isClosed) break
-                    socket.emit(MonitorEvent(MonitorEventType.ACCEPT_FAILED, resolved, reason = e.message))
+                    socket.emit(MonitorEvent(MonitorEventType.ACCEPT_FAILED, resolvedEndpoint, reason = e.message))
                     if (bound.transport.failure == null) {
                         delay(10)
                         continue
@@ -61,28 +64,28 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
                     // The listener's transport stopped working (an I/O thread died): listen again on the same
                     // address through the transport the socket gets now, the default one.
                     bound.listener.close()
-                    val fresh = rebind(socket, endpoint.scheme, resolved) ?: break
+                    val fresh = rebind(socket, endpoint.scheme, resolvedEndpoint) ?: break
                     current.set(fresh)
                     if (stopped.get()) fresh.listener.close()
                     continue
                 }
-                socket.emit(MonitorEvent(MonitorEventType.ACCEPTED, resolved, remoteAddress = stream.remoteAddress))
+                socket.emit(MonitorEvent(MonitorEventType.ACCEPTED, resolvedEndpoint, remoteAddress = stream.remoteAddress))
                 // ATOMIC: the connection starts (and so closes its stream) even when the socket is closing meanwhile.
                 connectionScope.launch(stream.dispatcher ?: EmptyCoroutineContext, start = CoroutineStart.ATOMIC) {
-                    StreamConnection(socket, stream, resolved, null, null).run()
+                    StreamConnection(socket, stream, resolvedEndpoint, null, null).run()
                 }
             }
         }
         return object : EndpointHandle {
             override val requested = endpoint.text
-            override val resolved = resolved
+            override val resolved = resolvedEndpoint
             override val isBind = true
 
             override fun stopAccepting() {
                 stopped.set(true)
                 acceptor.cancel()
                 current.get().listener.close()
-                socket.emit(MonitorEvent(MonitorEventType.CLOSED, resolved))
+                socket.emit(MonitorEvent(MonitorEventType.CLOSED, resolvedEndpoint))
             }
 
             override fun close() {
@@ -205,6 +208,11 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
                 // Cancelled while this loop is not: the stream's dispatcher refused the connection's work (its I/O
                 // thread stopped, which cancels what it refuses). The connection is gone: try again, as for a drop.
                 coroutineContext.ensureActive()
+                false
+            } catch (e: Error) {
+                // The connection failed with an error (StreamConnection handles exceptions itself): it is gone, its
+                // stream closed; the endpoint reconnects instead of ending silently.
+                RealSocket.log.warn("{}: connection to {} failed", socket, endpoint.text, e)
                 false
             }
             if (handshaken) interval = o.reconnectIvl
