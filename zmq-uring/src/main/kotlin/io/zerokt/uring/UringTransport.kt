@@ -40,6 +40,7 @@ import java.net.UnknownHostException
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlin.coroutines.resumeWithException
 
@@ -331,19 +332,36 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
         /**
          * Waits for [this] future; cancelling the wait closes its channel. A failure is an [IOException]. A future
          * already done is taken as it is: one whose event loop has stopped fails at once (registration refused) and
-         * could never notify a listener, which runs on that loop.
+         * could never notify a listener, which runs on that loop. For the same reason the wait also ends, failed,
+         * when the channel's loop stops first: a loop that dies with the channel's registration queued never runs
+         * it, and the future never completes (a reconnect that raced the loop's death waited on it forever).
          */
         suspend fun ChannelFuture.awaitChannel(): Channel = suspendCancellableCoroutine { cont ->
+            val settled = AtomicBoolean()
             val done = { f: ChannelFuture ->
-                if (f.isSuccess) {
-                    cont.resume(channel()) { _, ch, _ -> ch.close() }
-                } else {
-                    val cause = f.cause()
-                    channel().close()
-                    cont.resumeWithException(cause as? IOException ?: IOException(cause?.message ?: "failed", cause))
+                if (settled.compareAndSet(false, true)) {
+                    if (f.isSuccess) {
+                        cont.resume(channel()) { _, ch, _ -> ch.close() }
+                    } else {
+                        val cause = f.cause()
+                        channel().close()
+                        cont.resumeWithException(cause as? IOException ?: IOException(cause?.message ?: "failed", cause))
+                    }
                 }
             }
-            if (isDone) done(this) else addListener { done(this) }
+            if (isDone) {
+                done(this)
+            } else {
+                addListener { done(this) }
+                // Notified on Netty's global executor, not on the loop; the loop is set once registration began.
+                runCatching { channel().eventLoop() }.getOrNull()?.terminationFuture()?.addListener {
+                    if (settled.compareAndSet(false, true)) {
+                        // Nothing runs on the loop any more: close the channel's descriptor here.
+                        runCatching { channel().unsafe().closeForcibly() }
+                        cont.resumeWithException(IOException("the io_uring event loop stopped"))
+                    }
+                }
+            }
             cont.invokeOnCancellation { channel().close() }
         }
     }
