@@ -24,6 +24,8 @@ import io.netty.channel.uring.IoUringServerSocketChannel
 import io.netty.channel.uring.IoUringSocketChannel
 import io.netty.util.concurrent.DefaultThreadFactory
 import io.netty.util.concurrent.EventExecutor
+import io.netty.util.concurrent.GenericFutureListener
+import io.netty.util.concurrent.Future as NettyFuture
 import io.zerokt.engine.spi.ByteStream
 import io.zerokt.engine.spi.StreamAddresses
 import io.zerokt.engine.spi.StreamListener
@@ -351,18 +353,28 @@ internal class UringTransport(ioThreads: Int, private val settings: UringSetting
             }
             if (isDone) {
                 done(this)
-            } else {
-                addListener { done(this) }
-                // Notified on Netty's global executor, not on the loop; the loop is set once registration began.
-                runCatching { channel().eventLoop() }.getOrNull()?.terminationFuture()?.addListener {
-                    if (settled.compareAndSet(false, true)) {
-                        // Nothing runs on the loop any more: close the channel's descriptor here.
-                        runCatching { channel().unsafe().closeForcibly() }
-                        cont.resumeWithException(IOException("the io_uring event loop stopped"))
-                    }
+                return@suspendCancellableCoroutine
+            }
+            // Notified on Netty's global executor, not on the loop; the loop is set once registration began.
+            @Suppress("UNCHECKED_CAST")
+            val termination = runCatching { channel().eventLoop().terminationFuture() }.getOrNull() as NettyFuture<Any?>?
+            val onStop = GenericFutureListener<NettyFuture<Any?>> {
+                if (settled.compareAndSet(false, true)) {
+                    // Nothing runs on the loop any more: close the channel's descriptor here.
+                    runCatching { channel().unsafe().closeForcibly() }
+                    cont.resumeWithException(IOException("the io_uring event loop stopped"))
                 }
             }
-            cont.invokeOnCancellation { channel().close() }
+            termination?.addListener(onStop)
+            addListener {
+                // Removed again: a loop's termination future would otherwise keep every channel it ever waited for.
+                termination?.removeListener(onStop)
+                done(this)
+            }
+            cont.invokeOnCancellation {
+                termination?.removeListener(onStop)
+                channel().close()
+            }
         }
     }
 }
