@@ -174,15 +174,16 @@ internal class StreamBinder(private val transportFor: (RealSocket) -> StreamTran
         val o = socket.options
         var interval = o.reconnectIvl
         var transport = first
-        var attempts = 0
+        var firstAttempt = true
         while (coroutineContext.isActive) {
-            if (attempts++ > 0) {
+            if (!firstAttempt) {
                 transport = try {
                     transportFor(socket)
                 } catch (e: ZmqException) {
                     transport // ETERM: the context is closing, its transports stay open until the sockets' LINGER ends
                 }
             }
+            firstAttempt = false
             val stream = try {
                 transport.connect(endpoint.scheme, endpoint.address, socket.transportOptions())
             } catch (e: CancellationException) {
