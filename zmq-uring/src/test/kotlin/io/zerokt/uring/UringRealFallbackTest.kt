@@ -8,10 +8,9 @@ import io.kotest.matchers.collections.shouldNotBeEmpty
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.zerokt.testing.Interop
+import io.zerokt.testing.runChildJvm
 import java.io.File
 import java.nio.file.Files
-import java.util.concurrent.CompletableFuture
-import java.util.concurrent.TimeUnit
 
 /**
  * Fallback where io_uring really cannot run, not just forced by the engine's test property: a child JVM (running
@@ -27,18 +26,8 @@ class UringRealFallbackTest : FunSpec({
     val classpath = System.getProperty("java.class.path")
 
     /** Runs the probe in a child JVM with [classpath], behind [prefix] (a wrapper command); its exit code and output. */
-    fun probe(classpath: String, prefix: List<String> = emptyList()): Pair<Int, List<String>> {
-        val java = File(System.getProperty("java.home"), "bin/java").path
-        val command = prefix + listOf(java, "-cp", classpath, "io.zerokt.uring.FallbackProbe")
-        val process = ProcessBuilder(command).redirectErrorStream(true).start()
-        process.outputStream.close()
-        val output = CompletableFuture.supplyAsync { process.inputStream.bufferedReader().readLines() }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly()
-            error("the probe did not finish within 60 s")
-        }
-        return process.exitValue() to output.get(10, TimeUnit.SECONDS)
-    }
+    fun probe(classpath: String, prefix: List<String> = emptyList()): Pair<Int, List<String>> =
+        runChildJvm("io.zerokt.uring.FallbackProbe", classpath = classpath, prefix = prefix)
 
     /** The probe under `no_io_uring.py` with [filterArgs]: it needs python3, as the libzmq interop tests do. */
     fun probeUnderSeccomp(vararg filterArgs: String): Pair<Int, List<String>> {

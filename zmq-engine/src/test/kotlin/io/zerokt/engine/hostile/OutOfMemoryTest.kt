@@ -3,9 +3,7 @@ package io.zerokt.engine.hostile
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.shouldBe
-import java.io.File
-import java.util.concurrent.TimeUnit
-import kotlin.concurrent.thread
+import io.zerokt.testing.runChildJvm
 
 /**
  * A peer whose frame the heap cannot hold ([OutOfMemoryProbe], in a child JVM with a 64 MiB heap) makes that
@@ -17,21 +15,11 @@ class OutOfMemoryTest : FunSpec({
     timeout = 90_000
 
     test("a frame too large for the heap SHALL drop that connection only: the others and later ones keep working") {
-        val java = File(System.getProperty("java.home"), "bin/java").path
         val forwarded = listOf("zerokt.test.ioUring", "zerokt.test.ioUringMultishot")
             .mapNotNull { name -> System.getProperty(name)?.let { "-D$name=$it" } }
-        val command = listOf(java, "-Xmx64m") + forwarded +
-            listOf("-cp", System.getProperty("java.class.path"), "io.zerokt.engine.hostile.OutOfMemoryProbeKt")
-        val process = ProcessBuilder(command).redirectErrorStream(true).start()
-        val output = ArrayList<String>()
-        val reader = thread { process.inputStream.bufferedReader().forEachLine { synchronized(output) { output.add(it) } } }
-        val finished = process.waitFor(60, TimeUnit.SECONDS)
-        if (!finished) process.destroyForcibly()
-        reader.join(5_000)
-        val lines = synchronized(output) { output.toList() }
+        val (exit, lines) = runChildJvm("io.zerokt.engine.hostile.OutOfMemoryProbeKt", jvmArgs = listOf("-Xmx64m") + forwarded)
         println(lines.joinToString("\n") { "probe: $it" })
-        finished shouldBe true
         lines shouldContain "SURVIVED"
-        process.exitValue() shouldBe 0
+        exit shouldBe 0
     }
 })
